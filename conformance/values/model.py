@@ -16,7 +16,7 @@ sharing must match, and key order counts unless told otherwise.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Final, TypeAlias
 
@@ -231,9 +231,9 @@ class JSBuffer:
 
 
 Value: TypeAlias = (
-    "None | bool | int | float | str | list[Value | Hole] | dict[str, Value] | Undefined"
-    " | JSSymbol | JSFunction | JSObject | JSArray | JSDate | JSRegExp | JSError | JSMap"
-    " | JSSet | JSPromise | JSArrayBuffer | JSTypedArray | JSBuffer"
+    "bool | int | float | str | list[Value | Hole] | dict[str, Value] | Undefined | JSSymbol"
+    " | JSFunction | JSObject | JSArray | JSDate | JSRegExp | JSError | JSMap | JSSet | JSPromise"
+    " | JSArrayBuffer | JSTypedArray | JSBuffer | None"
 )
 
 _MAX_ARRAY_INDEX: Final = 2**32 - 2
@@ -334,13 +334,13 @@ class _Comparison:
             case _:
                 return _plain_fields(a) == _plain_fields(b)
 
-    def _equal_sequences(self, a: list[object], b: list[object]) -> bool:
+    def _equal_sequences(self, a: Sequence[object], b: Sequence[object]) -> bool:
         return len(a) == len(b) and all(self.equal(x, y) for x, y in zip(a, b, strict=True))
 
     def _equal_arrays(self, a: list[Value | Hole] | JSArray, b: list[Value | Hole] | JSArray) -> bool:
         items_a, extra_a = (a.items, a.extra) if isinstance(a, JSArray) else (a, {})
         items_b, extra_b = (b.items, b.extra) if isinstance(b, JSArray) else (b, {})
-        return self._equal_sequences(list(items_a), list(items_b)) and self._equal_objects(
+        return self._equal_sequences(items_a, items_b) and self._equal_objects(
             extra_a, extra_b
         )
 
