@@ -1,0 +1,221 @@
+"""The pytest plugin: options, the ``clause`` marker, the ``ipc`` fixture, and verdicts per test.
+
+Loaded through the ``pytest11`` entry point, so ``pytest --pyargs conformance
+--ipc-adapter ADAPTER`` runs the suite.  Every test of the suite carries the
+clause IDs it checks; the outcome of each test is mapped onto the closed set of
+``Status`` values (an IMPL violation is INCOMPATIBLE, and fails the run only
+with ``--ipc-strict``; an adapter failure is ERROR or TIMEOUT, never FAIL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator, Mapping
+from typing import Any
+
+import pytest
+
+from conformance.verdicts import Status
+
+__all__ = ["IpcFixture"]
+
+_SESSION_KEY = pytest.StashKey["Any"]()
+_STRICT_KEY = pytest.StashKey[bool]()
+UNSUPPORTED_PREFIX = "UNSUPPORTED: "
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("ipc-conformance", "Electron IPC conformance suite")
+    group.addoption(
+        "--ipc-adapter",
+        dest="ipc_adapter",
+        default="reference",
+        metavar="ADAPTER",
+        help="implementation under test: 'reference', 'reference-subprocess', module:Class, "
+        "or a command line speaking the adapter protocol (default: reference)",
+    )
+    group.addoption(
+        "--ipc-edition", dest="ipc_edition", default="v0.32", metavar="EDITION", help="spec edition (v0.32)"
+    )
+    group.addoption(
+        "--ipc-strict",
+        dest="ipc_strict",
+        action="store_true",
+        help="fail on IMPL clauses (Electron v0.32 compatibility) too, not only on MUST clauses",
+    )
+    group.addoption(
+        "--ipc-profile",
+        dest="ipc_profile",
+        default="quick",
+        choices=("quick", "thorough"),
+        help="Hypothesis effort: quick (CI) or thorough (release runs)",
+    )
+    group.addoption(
+        "--ipc-timeout",
+        dest="ipc_timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="base timeout of every call into the adapter; a scenario adds its scripted time (default 10)",
+    )
+    group.addoption(
+        "--ipc-restart-budget",
+        dest="ipc_restart_budget",
+        type=int,
+        default=3,
+        metavar="N",
+        help="how many times a broken adapter is restarted before the remaining tests are ERROR (default 3)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from conformance.editions import edition_for
+    from conformance.suite import profiles
+
+    config.addinivalue_line("markers", "clause(*ids): the SEMANTICS.md clause IDs this test checks")
+    config.stash[_STRICT_KEY] = bool(config.getoption("ipc_strict"))
+    profiles.activate(config.getoption("ipc_profile"))
+    try:
+        edition_for(config.getoption("ipc_edition"))
+    except LookupError as error:
+        raise pytest.UsageError(str(error)) from None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    from conformance.catalog import load_catalog
+
+    catalog = load_catalog()
+    for item in items:
+        for marker in item.iter_markers("clause"):
+            for clause_id in marker.args:
+                if clause_id not in catalog:
+                    raise pytest.UsageError(f"{item.nodeid} names clause {clause_id!r}, which does not exist")
+
+
+class IpcFixture:
+    """What a suite test gets as ``ipc``: runs scenarios against the implementation under test."""
+
+    def __init__(self, session: Any, edition: str) -> None:
+        from conformance.editions import edition_for
+
+        self._session = session
+        self.edition = edition_for(edition)
+
+    @property
+    def hello(self) -> Any:
+        """Return the implementation's handshake (name, version, capabilities)."""
+        return self._session.hello
+
+    def run(self, scenario: Any) -> Any:
+        """Run ``scenario`` and return its ``Trace``.
+
+        A scenario the implementation cannot express is UNSUPPORTED: inside a
+        Hypothesis test, an example needing an unclaimed value kind is rejected;
+        a missing capability skips the test.
+        """
+        import hypothesis
+
+        from conformance.session import Unsupported
+
+        try:
+            return self._session.run(scenario)
+        except Unsupported as unsupported:
+            if not unsupported.capabilities and hypothesis.currently_in_test_context():
+                hypothesis.reject()
+            pytest.skip(UNSUPPORTED_PREFIX + str(unsupported))
+
+
+@pytest.fixture(scope="session")
+def ipc_session(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Return the session's ``SuiteSession`` (one adapter per pytest process)."""
+    from conformance.adapters import load_adapter
+    from conformance.session import SuiteSession
+
+    config = request.config
+    spec = config.getoption("ipc_adapter")
+    session = SuiteSession(
+        lambda: load_adapter(spec),
+        call_timeout=config.getoption("ipc_timeout"),
+        restart_budget=config.getoption("ipc_restart_budget"),
+    )
+    config.stash[_SESSION_KEY] = session
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def ipc(ipc_session: Any, request: pytest.FixtureRequest) -> IpcFixture:
+    """Return the implementation under test, restarted first if an earlier test broke it."""
+    ipc_session.begin_test()
+    return IpcFixture(ipc_session, request.config.getoption("ipc_edition"))
+
+
+def _violations(error: BaseException | None) -> list[Any]:
+    from conformance.verdicts import ClauseViolation
+
+    if isinstance(error, ClauseViolation):
+        return list(error.violations)
+    if isinstance(error, BaseExceptionGroup):
+        return [v for e in error.exceptions for v in _violations(e)]
+    return []
+
+
+def _adapter_status(error: BaseException | None) -> Status | None:
+    from conformance.adapters import AdapterError, AdapterTimeout
+
+    if isinstance(error, AdapterTimeout):
+        return Status.TIMEOUT
+    if isinstance(error, AdapterError):
+        return Status.ERROR
+    if isinstance(error, BaseExceptionGroup):
+        statuses = [_adapter_status(e) for e in error.exceptions]
+        return next((s for s in statuses if s is not None), None)
+    return None
+
+
+def _status(report: pytest.TestReport, error: BaseException | None, strict: bool) -> Status:
+    from conformance.catalog import load_catalog
+
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        return Status.UNSUPPORTED if UNSUPPORTED_PREFIX in reason else Status.ERROR
+    if report.passed:
+        return Status.PASS
+    if (adapter_status := _adapter_status(error)) is not None:
+        return adapter_status
+    violations = _violations(error)
+    if not violations:
+        return Status.ERROR
+    catalog = load_catalog()
+    if strict or any(catalog[v.clause].level == "MUST" for v in violations):
+        return Status.FAIL
+    return Status.INCOMPATIBLE
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    clauses = [c for marker in item.iter_markers("clause") for c in marker.args]
+    if not clauses or (report.when != "call" and not (report.skipped or report.failed)):
+        return
+    error = call.excinfo.value if call.excinfo is not None else None
+    status = _status(report, error, item.config.stash.get(_STRICT_KEY, False))
+    report.user_properties.append(("ipc_status", status.value))
+    report.user_properties.append(("ipc_clauses", clauses))
+    violated = sorted({v.clause for v in _violations(error)})
+    if violated:
+        report.user_properties.append(("ipc_violated", violated))
+    if status is Status.INCOMPATIBLE:
+        report.outcome = "skipped"
+        report.wasxfail = "INCOMPATIBLE with Electron v0.32 (IMPL): " + ", ".join(violated)
+
+
+def pytest_report_teststatus(report: pytest.TestReport) -> tuple[str, str, str] | None:
+    status = dict(report.user_properties).get("ipc_status")
+    mapping: Mapping[str, tuple[str, str, str]] = {
+        Status.INCOMPATIBLE: ("incompatible", "I", "INCOMPATIBLE"),
+        Status.UNSUPPORTED: ("unsupported", "U", "UNSUPPORTED"),
+        Status.ERROR: ("error", "E", "ERROR"),
+        Status.TIMEOUT: ("timeout", "T", "TIMEOUT"),
+    }
+    return mapping.get(status) if isinstance(status, str) else None
