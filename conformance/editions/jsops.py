@@ -11,9 +11,11 @@ import datetime
 import math
 from collections.abc import Iterable
 from decimal import Decimal
+from types import NoneType
 from typing import Final
 
 from conformance.values.model import (
+    UNDEFINED,
     Hole,
     JSArray,
     JSArrayBuffer,
@@ -31,10 +33,8 @@ from conformance.values.model import (
     Key,
     Undefined,
     Value,
-    is_array_index,
     own_keys,
 )
-from conformance.values.model import UNDEFINED as UNDEFINED_VALUE
 
 __all__ = [
     "JSThrow",
@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 
-class JSThrow(Exception):  # noqa: N818 (it names what JavaScript does, not a Python failure)
+class JSThrow(Exception):
     """The JavaScript operation throws ``name`` (``TypeError``, ``RangeError``) with ``message``."""
 
     def __init__(self, name: str, message: str) -> None:
@@ -107,7 +107,7 @@ def to_string(value: Value | Hole) -> str:
         case str():
             return value
         case list():
-            return ",".join("" if x is None or isinstance(x, Undefined | Hole) else to_string(x) for x in value)
+            return ",".join("" if isinstance(x, NoneType | Undefined | Hole) else to_string(x) for x in value)
         case dict():
             if "toString" in value:
                 raise JSThrow("TypeError", "Cannot convert object to primitive value")
@@ -165,8 +165,7 @@ def date_to_iso_string(time: float) -> str:
     seconds, millis = divmod(rest, 1000)
     year_text = f"{year:04d}" if 0 <= year <= 9999 else f"{'+' if year > 0 else '-'}{abs(year):06d}"
     return (
-        f"{year_text}-{date.month:02d}-{date.day:02d}"
-        f"T{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}Z"
+        f"{year_text}-{date.month:02d}-{date.day:02d}T{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}Z"
     )
 
 
@@ -212,7 +211,7 @@ class _JSONRoundTrip:
             case int() | float():
                 return _json_number(value)
             case Undefined() | JSFunction() | JSSymbol():
-                return UNDEFINED_VALUE
+                return UNDEFINED
         if id(value) in self._stack:
             raise JSThrow("TypeError", "Converting circular structure to JSON")
         self._stack.add(id(value))
@@ -259,14 +258,14 @@ def _own_value(value: dict[str, Value] | JSObject | JSArray, key: str) -> Value:
     """Return what reading own property ``key`` gives (getters called), ``UNDEFINED`` if absent."""
     match value:
         case dict():
-            return value.get(key, UNDEFINED_VALUE)
+            return value.get(key, UNDEFINED)
         case JSArray():
-            return value.extra.get(key, UNDEFINED_VALUE)
+            return value.extra.get(key, UNDEFINED)
         case JSObject():
             for prop in value.properties:
                 if prop.key == key:
                     return prop.getter if prop.is_accessor else prop.value
-    return UNDEFINED_VALUE
+    return UNDEFINED
 
 
 def _json_entries(value: Value) -> list[tuple[str, Value]]:
@@ -286,8 +285,3 @@ def _json_entries(value: Value) -> list[tuple[str, Value]]:
         case JSRegExp() | JSError() | JSMap() | JSSet() | JSPromise() | JSArrayBuffer():
             return []
     raise TypeError(f"not a JavaScript object: {value!r} ({type(value).__name__})")
-
-
-def is_index_key(key: str) -> bool:
-    """Return whether ``key`` is an array index (re-exported for the editions)."""
-    return is_array_index(key)
