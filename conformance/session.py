@@ -10,10 +10,11 @@ restarts the adapter, within a restart budget.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final
 
-from conformance.adapters import Adapter, AdapterError, Hello
+from conformance.adapters import Adapter, AdapterError, Hello, Step
 from conformance.scenarios import Scenario
 from conformance.traces import Trace
 
@@ -139,7 +140,10 @@ class SuiteSession:
             return
         if self.restarts_left <= 0:
             self._broken = RestartBudgetExhausted(
-                f"the adapter broke again after its restart budget was used up; last error: {self._broken}"
+                "the adapter broke again after its restart budget was used up",
+                step=Step.START,
+                detail=str(self._broken),
+                hint="raise --ipc-restart-budget, or fix what broke the adapter (see the first ERROR)",
             )
             return
         self.restarts_left -= 1
@@ -148,10 +152,8 @@ class SuiteSession:
 
     def _discard(self) -> None:
         if self._adapter is not None:
-            try:
+            with contextlib.suppress(AdapterError):
                 self._adapter.close()
-            except AdapterError:
-                pass
         self._adapter = None
 
     def supports(self, scenario: Mapping[str, Any]) -> Unsupported | None:
@@ -185,7 +187,9 @@ class SuiteSession:
             self._broken = error
             raise
         except Exception as error:  # a trace that breaks its schema or cannot be decoded
-            self._broken = AdapterError(f"the adapter returned an invalid trace: {error}", step="collect trace")
+            self._broken = AdapterError(
+                f"the adapter returned an invalid trace: {error}", step="collect trace"
+            )
             raise self._broken from error
 
     def close(self) -> None:

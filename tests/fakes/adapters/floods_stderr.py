@@ -1,0 +1,13 @@
+"""Fake adapter that writes 4 MiB to stderr before each answer, and answers correctly."""
+
+import sys
+
+from _fake import answer_correctly, log, requests
+
+CHUNK = b"flooding stderr " * 4096
+
+for request in requests():
+    for _ in range((4 << 20) // len(CHUNK)):
+        sys.stderr.buffer.write(CHUNK)
+    log(f"\nflood done before {request['cmd']}")
+    answer_correctly(request)
