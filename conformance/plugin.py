@@ -9,7 +9,7 @@ with ``--ipc-strict``; an adapter failure is ERROR or TIMEOUT, never FAIL).
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -149,6 +149,23 @@ def ipc(ipc_session: Any, request: pytest.FixtureRequest) -> IpcFixture:
     return IpcFixture(ipc_session, request.config.getoption("ipc_edition"))
 
 
+@pytest.fixture
+def observe(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Return ``observe(clause, text)``: record what the implementation does where the spec is silent.
+
+    For UNSPEC clauses: the observation goes into the report as information, never as a verdict.
+    """
+    from conformance.catalog import Level, load_catalog
+
+    def record(clause: str, text: str) -> None:
+        level = load_catalog().clause(clause).level
+        if level is not Level.UNSPEC:
+            raise ValueError(f"{clause} is {level.value}: check it with a Checker, do not just observe it")
+        request.node.user_properties.append(("ipc_info", [clause, text]))
+
+    return record
+
+
 def _violations(error: BaseException | None) -> list[Any]:
     from conformance.verdicts import ClauseViolation
 
@@ -186,7 +203,7 @@ def _status(report: pytest.TestReport, error: BaseException | None, strict: bool
     if not violations:
         return Status.ERROR
     catalog = load_catalog()
-    if strict or any(catalog[v.clause].level == "MUST" for v in violations):
+    if any(catalog.clause(v.clause).level.enforced(strict=strict) for v in violations):
         return Status.FAIL
     return Status.INCOMPATIBLE
 

@@ -45,8 +45,8 @@ class Violation:
 
     def describe(self) -> str:
         """Return the violation as text: the clause, its statement, and what differed."""
-        clause = load_catalog()[self.clause]
-        lines = [f"{clause.id} ({clause.level}): {self.message}", f"  clause: {clause.statement}"]
+        clause = load_catalog().clause(self.clause)
+        lines = [f"{clause.id} ({clause.level.value}): {self.message}", f"  clause: {clause.statement}"]
         if self.expected is not None:
             lines.append(f"  expected: {self.expected}")
         if self.observed is not None:
@@ -76,13 +76,24 @@ class Checker:
     def expect(
         self, clause: str, ok: bool, message: str, *, expected: str | None = None, observed: str | None = None
     ) -> bool:
-        """Record a violation of ``clause`` unless ``ok``; return ``ok``."""
+        """Record a violation of ``clause`` unless ``ok``; return ``ok``.
+
+        Only MUST and IMPL clauses can be violated: UNSPEC behaviour is observed, never judged.
+        """
+        if not load_catalog().clause(clause).level.tested:
+            raise ValueError(f"{clause} is not a MUST or IMPL clause: the suite must not fail anyone for it")
         if not ok:
             self.violations.append(Violation(clause, message, expected, observed))
         return ok
 
     def expect_value(
-        self, clauses: str | Iterable[str], observed: Value, expected: Value, where: str, *, key_order: bool = True
+        self,
+        clauses: str | Iterable[str],
+        observed: Value,
+        expected: Value,
+        where: str,
+        *,
+        key_order: bool = True,
     ) -> bool:
         """Expect ``observed`` to be the same JavaScript value as ``expected``."""
         ok = js_equal(observed, expected, key_order=key_order)

@@ -98,9 +98,7 @@ class EmitterModel:
                 self.remove_all(action.get("channel"))
 
 
-def expected_calls(
-    listeners: Iterable[Mapping[str, Any]], channels: Sequence[str]
-) -> list[list[str]]:
+def expected_calls(listeners: Iterable[Mapping[str, Any]], channels: Sequence[str]) -> list[list[str]]:
     """Return, for each message dispatched on ``channels`` in that order, the listeners it must reach.
 
     ``listeners`` are the scenario's listener documents installed before the script.

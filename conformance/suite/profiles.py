@@ -15,7 +15,11 @@ __all__ = ["PROFILES", "activate", "suite_settings"]
 _COMMON: Final[dict[str, Any]] = {
     "deadline": None,
     "print_blob": True,
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+    "suppress_health_check": [
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
 }
 PROFILES: Final = {
     "quick": settings(max_examples=25, **_COMMON),

@@ -325,8 +325,10 @@ class _Comparison:
                 return self._equal_sequences(a.values, b.values)
             case JSTypedArray():
                 assert isinstance(b, JSTypedArray)
-                return a.kind == b.kind and len(a.values) == len(b.values) and all(
-                    _same_number(float(x), float(y)) for x, y in zip(a.values, b.values, strict=True)
+                return (
+                    a.kind == b.kind
+                    and len(a.values) == len(b.values)
+                    and all(_same_number(float(x), float(y)) for x, y in zip(a.values, b.values, strict=True))
                 )
             case JSDate():
                 assert isinstance(b, JSDate)
@@ -340,9 +342,7 @@ class _Comparison:
     def _equal_arrays(self, a: list[Value | Hole] | JSArray, b: list[Value | Hole] | JSArray) -> bool:
         items_a, extra_a = (a.items, a.extra) if isinstance(a, JSArray) else (a, {})
         items_b, extra_b = (b.items, b.extra) if isinstance(b, JSArray) else (b, {})
-        return self._equal_sequences(items_a, items_b) and self._equal_objects(
-            extra_a, extra_b
-        )
+        return self._equal_sequences(items_a, items_b) and self._equal_objects(extra_a, extra_b)
 
     def _equal_objects(self, a: dict[str, Value] | JSObject, b: dict[str, Value] | JSObject) -> bool:
         cls_a = a.cls if isinstance(a, JSObject) else None
