@@ -99,6 +99,8 @@ class IpcFixture:
 
         self._session = session
         self.edition = edition_for(edition)
+        self.last_scenario: Mapping[str, Any] | None = None
+        self.last_trace: Any = None
 
     @property
     def hello(self) -> Any:
@@ -116,8 +118,11 @@ class IpcFixture:
 
         from conformance.session import Unsupported
 
+        doc = scenario.to_json() if hasattr(scenario, "to_json") else scenario
+        self.last_scenario, self.last_trace = doc, None
         try:
-            return self._session.run(scenario)
+            self.last_trace = self._session.run(doc)
+            return self.last_trace
         except Unsupported as unsupported:
             if not unsupported.capabilities and hypothesis.currently_in_test_context():
                 hypothesis.reject()
@@ -222,9 +227,25 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     violated = sorted({v.clause for v in _violations(error)})
     if violated:
         report.user_properties.append(("ipc_violated", violated))
+    ipc = getattr(item, "funcargs", {}).get("ipc")
+    if status is not Status.PASS and isinstance(ipc, IpcFixture) and ipc.last_scenario is not None:
+        _attach_scenario(report, ipc)
     if status is Status.INCOMPATIBLE:
         report.outcome = "skipped"
         report.wasxfail = "INCOMPATIBLE with Electron v0.32 (IMPL): " + ", ".join(violated)
+
+
+def _attach_scenario(report: pytest.TestReport, ipc: IpcFixture) -> None:
+    """Add the last scenario run (with Hypothesis, the minimal one) and its trace to the report."""
+    import json
+
+    scenario = json.dumps(ipc.last_scenario, ensure_ascii=False)
+    trace = json.dumps(ipc.last_trace.raw, ensure_ascii=False) if ipc.last_trace is not None else "(no trace)"
+    report.sections.append(("ipc scenario (last run)", scenario))
+    report.sections.append(("ipc trace (last run)", trace))
+    report.user_properties.append(("ipc_scenario", ipc.last_scenario))
+    if ipc.last_trace is not None:
+        report.user_properties.append(("ipc_trace", ipc.last_trace.raw))
 
 
 def pytest_report_teststatus(report: pytest.TestReport) -> tuple[str, str, str] | None:
