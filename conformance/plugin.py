@@ -16,7 +16,7 @@ import pytest
 
 from conformance.verdicts import Status
 
-__all__ = ["IpcFixture"]
+__all__ = ["AdapterFailure", "IpcFixture"]
 
 _SESSION_KEY = pytest.StashKey["Any"]()
 _STRICT_KEY = pytest.StashKey[bool]()
@@ -91,6 +91,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                     raise pytest.UsageError(f"{item.nodeid} names clause {clause_id!r}, which does not exist")
 
 
+class AdapterFailure(BaseException):
+    """An adapter error leaving a Hypothesis test at once: a broken adapter is no example to shrink.
+
+    A ``BaseException``, so that Hypothesis neither shrinks nor replays it; ``error`` is the cause.
+    """
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class IpcFixture:
     """What a suite test gets as ``ipc``: runs scenarios against the implementation under test."""
 
@@ -112,10 +123,12 @@ class IpcFixture:
 
         A scenario the implementation cannot express is UNSUPPORTED: inside a
         Hypothesis test, an example needing an unclaimed value kind is rejected;
-        a missing capability skips the test.
+        a missing capability skips the test.  Inside a Hypothesis test, an
+        adapter error leaves as ``AdapterFailure``.
         """
         import hypothesis
 
+        from conformance.adapters import AdapterError
         from conformance.session import Unsupported
 
         doc = scenario.to_json() if hasattr(scenario, "to_json") else scenario
@@ -127,6 +140,10 @@ class IpcFixture:
             if not unsupported.capabilities and hypothesis.currently_in_test_context():
                 hypothesis.reject()
             pytest.skip(UNSUPPORTED_PREFIX + str(unsupported))
+        except AdapterError as error:
+            if hypothesis.currently_in_test_context():
+                raise AdapterFailure(error) from error
+            raise
 
 
 @pytest.fixture(scope="session")
@@ -184,6 +201,8 @@ def _violations(error: BaseException | None) -> list[Any]:
 def _adapter_status(error: BaseException | None) -> Status | None:
     from conformance.adapters import AdapterError, AdapterTimeout
 
+    if isinstance(error, AdapterFailure):
+        error = error.error
     if isinstance(error, AdapterTimeout):
         return Status.TIMEOUT
     if isinstance(error, AdapterError):

@@ -122,8 +122,8 @@ class SuiteSession:
         return self._hello
 
     def _ensure_started(self) -> Adapter:
-        if self._broken is not None:
-            raise self._broken
+        if self._broken is not None:  # raised afresh, so its traceback does not grow with every call
+            raise self._broken.with_traceback(None)
         if self._adapter is None:
             try:
                 adapter = self._start()
@@ -188,7 +188,7 @@ class SuiteSession:
             raise
         except Exception as error:  # a trace that breaks its schema or cannot be decoded
             self._broken = AdapterError(
-                f"the adapter returned an invalid trace: {error}", step="collect trace"
+                f"the adapter returned an invalid trace: {error}", step=Step.COLLECT
             )
             raise self._broken from error
 

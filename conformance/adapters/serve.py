@@ -62,6 +62,10 @@ def _send(output: BinaryIO, answer: dict[str, Any]) -> None:
     output.flush()
 
 
+_RECURSION_LIMIT = 10_000
+"""Scenarios carry values nested 100 levels and more (SER-11); decoding and validating them recurse."""
+
+
 def _request_or_error(line: bytes) -> Request | ErrorResponse | None:
     """Return the request in ``line``, the error answer to an invalid one, or None if unanswerable."""
     try:
@@ -70,11 +74,12 @@ def _request_or_error(line: bytes) -> Request | ErrorResponse | None:
         return None
     try:
         return parse_request(data)
-    except ProtocolError as error:
+    except (ProtocolError, RecursionError) as error:
         seq = data.get("seq") if isinstance(data, dict) else None
         if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
             return None
-        return ErrorResponse(seq, f"invalid request: {error.reason}")
+        reason = error.reason if isinstance(error, ProtocolError) else "nested too deeply to validate"
+        return ErrorResponse(seq, f"invalid request: {reason}")
 
 
 def _failure(seq: int, message: str) -> dict[str, Any]:
@@ -141,6 +146,7 @@ def serve(
     a request that cannot even be answered (not JSON, no ``seq``).
     """
     source = sys.stdin.buffer if stdin is None else stdin
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), _RECURSION_LIMIT))
     with _protocol_output(stdout) as output:
         try:
             adapter = adapter_factory()
