@@ -214,6 +214,8 @@ def _adapter_status(error: BaseException | None) -> Status | None:
 
 
 def _status(report: pytest.TestReport, error: BaseException | None, strict: bool) -> Status:
+    import hypothesis.errors
+
     from conformance.catalog import load_catalog
 
     if report.skipped:
@@ -221,6 +223,8 @@ def _status(report: pytest.TestReport, error: BaseException | None, strict: bool
         return Status.UNSUPPORTED if UNSUPPORTED_PREFIX in reason else Status.ERROR
     if report.passed:
         return Status.PASS
+    if isinstance(error, hypothesis.errors.Unsatisfiable):
+        return Status.UNSUPPORTED  # every example needed a value kind the implementation does not claim
     if (adapter_status := _adapter_status(error)) is not None:
         return adapter_status
     violations = _violations(error)

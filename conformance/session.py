@@ -11,10 +11,13 @@ restarts the adapter, within a restart budget.
 from __future__ import annotations
 
 import contextlib
+import traceback
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final
 
-from conformance.adapters import Adapter, AdapterError, Hello, Step
+import jsonschema
+
+from conformance.adapters import Adapter, AdapterError, AdapterReportedError, Hello, Step
 from conformance.scenarios import Scenario
 from conformance.traces import Trace
 
@@ -183,12 +186,21 @@ class SuiteSession:
             adapter.reset(timeout=self.call_timeout)
             raw = adapter.run(doc, timeout=self.timeout_for(doc))
             return Trace.from_json(raw)
+        except AdapterReportedError:
+            raise  # an orderly error answer: the adapter is still usable
         except AdapterError as error:
             self._broken = error
             raise
-        except Exception as error:  # a trace that breaks its schema or cannot be decoded
+        except (jsonschema.ValidationError, ValueError) as error:
             self._broken = AdapterError(
-                f"the adapter returned an invalid trace: {error}", step=Step.COLLECT
+                "the adapter returned an invalid trace", step=Step.COLLECT, received=str(error)[:2000]
+            )
+            raise self._broken from error
+        except Exception as error:  # an in-process adapter's own bug
+            self._broken = AdapterError(
+                f"the adapter raised {type(error).__name__}: {error}",
+                step=Step.RUN,
+                detail=traceback.format_exc(),
             )
             raise self._broken from error
 

@@ -19,6 +19,7 @@ _COMMON: Final[dict[str, Any]] = {
         HealthCheck.too_slow,
         HealthCheck.data_too_large,
         HealthCheck.function_scoped_fixture,
+        HealthCheck.filter_too_much,
     ],
 }
 PROFILES: Final = {

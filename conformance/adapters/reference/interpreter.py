@@ -224,7 +224,7 @@ class ProcessPart:
 
 
 def message_arguments(step: Mapping[str, Any], ctx: Context) -> tuple[list[object], list[Value]]:
-    """Return the positional arguments of a send call (the channel first, unless omitted) and the sent args."""
+    """Return the positional arguments of a send call (channel first, unless omitted) and the sent args."""
     if "channelValue" in step:
         decoded = decode_list([step["channelValue"], *step.get("args", [])])
         channel, args = decoded[:1], decoded[1:]
