@@ -37,6 +37,8 @@ class TestResult:
     duration: float = 0.0
     violated: list[str] = field(default_factory=list)
     message: str = ""
+    info: list[list[str]] = field(default_factory=list)
+    """Observations of UNSPEC behaviour: [clause, text] pairs."""
 
 
 def _worst(statuses: Iterable[str]) -> str:
@@ -51,7 +53,10 @@ def summarise_clauses(results: Iterable[TestResult], catalog: Catalog) -> dict[s
     """
     by_clause: dict[str, list[str]] = {c.id: [] for c in catalog}
     tests: dict[str, list[str]] = {c.id: [] for c in catalog}
+    notes: dict[str, list[str]] = {c.id: [] for c in catalog}
     for result in results:
+        for clause, text in result.info:
+            notes.setdefault(clause, []).append(text)
         for clause in result.clauses:
             status = result.status
             if status in (Status.FAIL, Status.INCOMPATIBLE) and clause not in result.violated:
@@ -62,8 +67,11 @@ def summarise_clauses(results: Iterable[TestResult], catalog: Catalog) -> dict[s
         clause.id: {
             "level": clause.level.value,
             "area": clause.area,
-            "status": _worst(by_clause[clause.id]),
+            "status": "INFO"
+            if clause.level is Level.UNSPEC and notes[clause.id]
+            else _worst(by_clause[clause.id]),
             "tests": tests[clause.id],
+            "observations": sorted(set(notes[clause.id])),
         }
         for clause in catalog
     }
@@ -103,6 +111,7 @@ class ReportCollector:
         result.violated = sorted(set(result.violated) | set(props.get("ipc_violated", [])))
         if report.failed or props["ipc_status"] != Status.PASS:
             result.message = report.longreprtext or str(getattr(report, "wasxfail", ""))
+        result.info.extend(value for name, value in report.user_properties if name == "ipc_info")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         catalog = load_catalog()
@@ -131,3 +140,33 @@ class ReportCollector:
         }
         self.report_dir.mkdir(parents=True, exist_ok=True)
         (self.report_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        (self.report_dir / "summary.md").write_text(_summary(report), encoding="utf-8")
+
+
+def _summary(report: Mapping[str, Any]) -> str:
+    """Return the report as Markdown for CI step summaries: verdict, scores, what did not pass."""
+    implementation = report["run"]["implementation"]
+    scores = report["scores"]
+    lines = [
+        f"# {report['verdict']}: {implementation['name']} {implementation['version']}",
+        "",
+        "| score | passed | of | unsupported |",
+        "| --- | --- | --- | --- |",
+        *(
+            f"| {name} ({level}) | {s['passed']} | {s['of']} | {s['unsupported']} |"
+            for name, level, s in (
+                ("conformance", "MUST", scores["conformance"]),
+                ("Electron v0.32 compatibility", "IMPL", scores["compatibility"]),
+            )
+        ),
+        "",
+    ]
+    failing = [
+        (cid, c) for cid, c in report["clauses"].items() if c["status"] not in ("PASS", "UNTESTED", "INFO")
+    ]
+    if failing:
+        lines += ["| clause | level | status |", "| --- | --- | --- |"]
+        lines += [f"| {cid} | {c['level']} | {c['status']} |" for cid, c in failing]
+    else:
+        lines.append("Every tested clause passed.")
+    return "\n".join(lines) + "\n"
