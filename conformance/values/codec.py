@@ -10,7 +10,6 @@ document) and what is wrong there.
 from __future__ import annotations
 
 import base64
-import binascii
 import math
 import re
 import struct
@@ -689,7 +688,7 @@ def _bytes(raw: object, path: str) -> bytes:
     text = _string(raw, path)
     try:
         data = base64.b64decode(text, validate=True)
-    except binascii.Error as error:
+    except ValueError as error:  # binascii.Error, or a non-ASCII character
         _fail(path, f"not base64 ({error})")
     if base64.b64encode(data).decode("ascii") != text:
         _fail(path, "not canonical base64 (padding missing, or unused bits set)")

@@ -279,6 +279,7 @@ class _Comparison:
         self.left_to_right: dict[int, int] = {}
         self.right_to_left: dict[int, int] = {}
         self.symbols: dict[int, int] = {}
+        self.symbols_back: dict[int, int] = {}
 
     def equal(self, a: object, b: object) -> bool:
         if a is None or b is None:
@@ -286,7 +287,7 @@ class _Comparison:
         if isinstance(a, bool) or isinstance(b, bool):
             return type(a) is type(b) and a == b
         if isinstance(a, int | float) and isinstance(b, int | float):
-            return _same_number(float(a), float(b))
+            return _same_number(a, b)
         if isinstance(a, str) or isinstance(b, str):
             return type(a) is type(b) and a == b
         if a is UNDEFINED or b is UNDEFINED or a is HOLE or b is HOLE:
@@ -305,8 +306,9 @@ class _Comparison:
     def _same_symbol(self, a: JSSymbol, b: JSSymbol) -> bool:
         if a.description != b.description:
             return False
-        mapped = self.symbols.setdefault(id(a), id(b))
-        return mapped == id(b)
+        forward = self.symbols.setdefault(id(a), id(b))
+        backward = self.symbols_back.setdefault(id(b), id(a))
+        return forward == id(b) and backward == id(a)
 
     def _equal_contents(self, a: object, b: object) -> bool:
         match a:
@@ -407,6 +409,11 @@ def _plain_fields(value: object) -> tuple[object, ...]:
 
 
 def _same_number(a: float, b: float) -> bool:
+    if isinstance(a, int) or isinstance(b, int):
+        try:
+            a, b = float(a), float(b)
+        except OverflowError:  # an int beyond any double is no JavaScript number
+            return a == b
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) and math.isnan(b)
     return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from decimal import Decimal
 
 from conformance.values.model import (
     HOLE,
@@ -31,15 +32,25 @@ _MAX_LENGTH = 2000
 
 
 def _number(x: float) -> str:
+    """Return ``x`` as JavaScript's ``String(x)`` does (ECMAScript Number::toString), but ``-0``."""
     if math.isnan(x):
         return "NaN"
     if math.isinf(x):
         return "Infinity" if x > 0 else "-Infinity"
-    if x == 0 and math.copysign(1.0, x) < 0:
-        return "-0"
-    if float(x).is_integer() and abs(x) < 2**53:
-        return str(int(x))
-    return repr(float(x))
+    if x == 0:
+        return "-0" if math.copysign(1.0, x) < 0 else "0"
+    sign = "-" if x < 0 else ""
+    _, digit_tuple, exponent = Decimal(repr(abs(x))).normalize().as_tuple()
+    digits = "".join(map(str, digit_tuple))
+    k, n = len(digits), int(exponent) + len(digits)
+    if k <= n <= 21:
+        return sign + digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return f"{sign}{digits[:n]}.{digits[n:]}"
+    if -6 < n <= 0:
+        return f"{sign}0.{'0' * -n}{digits}"
+    mantissa = digits[0] + (f".{digits[1:]}" if k > 1 else "")
+    return f"{sign}{mantissa}e{'+' if n > 0 else '-'}{abs(n - 1)}"
 
 
 def _key(key: str | JSSymbol) -> str:

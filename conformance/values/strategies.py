@@ -47,10 +47,10 @@ __all__ = ["argument_lists", "channel_names", "js_values", "json_like_values", "
 _T = TypeVar("_T")
 _MAX_SAFE: Final = 2**53
 _MAX_TIME: Final = 8_640_000_000_000_000
+_SPECIAL_NUMBERS: Final = (0, -0.0, math.nan, math.inf, -math.inf)
 _NOTABLE_NUMBERS: Final[tuple[float, ...]] = (
-    0, -0.0, 1, -1, 0.1, 0.5, -1.5, math.nan, math.inf, -math.inf,
-    2**31 - 1, 2**31, -(2**31), 2**32 - 1, 2**32, _MAX_SAFE, -_MAX_SAFE, 2.0**53 + 2, 1e21,
-    5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, -1.7976931348623157e308,
+    1, -1, 0.1, 0.5, -1.5, 2**31 - 1, 2**31, -(2**31), 2**32 - 1, 2**32, _MAX_SAFE, -_MAX_SAFE,
+    2.0**53 + 2, 1e21, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, -1.7976931348623157e308,
 )  # fmt: skip
 _NOTABLE_STRINGS: Final = (
     "", " ", "\x00", "a\x00b", "__proto__", "constructor", "\U0001f600", "\u05e9\u05dc\u05d5\u05dd",
@@ -106,7 +106,12 @@ def strings(*, lone_surrogates: bool = False, max_size: int = 12) -> st.SearchSt
 
 def numbers() -> st.SearchStrategy[int | float]:
     """Return a strategy for JavaScript numbers: any double (NaN, infinities, -0, subnormals), safe ints."""
-    return st.one_of(st.sampled_from(_NOTABLE_NUMBERS), st.integers(-_MAX_SAFE, _MAX_SAFE), st.floats())
+    return st.one_of(
+        st.sampled_from(_SPECIAL_NUMBERS),
+        st.sampled_from(_NOTABLE_NUMBERS),
+        st.integers(-_MAX_SAFE, _MAX_SAFE),
+        st.floats(),
+    )
 
 
 def channel_names() -> st.SearchStrategy[str]:
@@ -165,7 +170,8 @@ def argument_lists(
 ) -> st.SearchStrategy[list[Value]]:
     """Return a strategy for argument lists of ``js_values``, which may share objects across arguments.
 
-    An object may recur as a later argument (``send('c', o, o)``) or inside one.
+    ``max_size`` arguments are drawn; an object may then recur inside one or as up to
+    three more arguments (``send('c', o, o)``).
     """
     _check_max_leaves(max_leaves)
     if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 0:
