@@ -159,6 +159,7 @@ def _element_problem(kind: str, value: object) -> str | None:
 
 
 def _time_problem(time: float) -> str | None:
+    time = float(time)  # an int time is fine; int has no is_integer() before Python 3.12
     if math.isnan(time):
         return None
     if not (math.isfinite(time) and time.is_integer() and abs(time) <= _MAX_TIME):
