@@ -86,22 +86,26 @@ def _call(op: str, channel: Channel, args: Sequence[Value], echo: bool, **extra:
     return {"op": op, **extra, **_message(channel, args, echo)}
 
 
-def send(channel: Channel, *args: Value, echo: bool = False, mutate_after: bool = False) -> Step:
-    """Return a renderer ``ipc.send`` step; ``mutate_after`` changes the sent objects once it returns."""
-    step = _call("send", channel, args, echo)
+def _renderer_call(op: str, channel: Channel, args: Sequence[Value], echo: bool, mutate_after: bool) -> Step:
+    step = _call(op, channel, args, echo)
     if mutate_after:
         step["mutateAfter"] = True
     return step
 
 
-def send_sync(channel: Channel, *args: Value, echo: bool = False) -> Step:
+def send(channel: Channel, *args: Value, echo: bool = False, mutate_after: bool = False) -> Step:
+    """Return a renderer ``ipc.send`` step; ``mutate_after`` changes the sent objects once it returns."""
+    return _renderer_call("send", channel, args, echo, mutate_after)
+
+
+def send_sync(channel: Channel, *args: Value, echo: bool = False, mutate_after: bool = False) -> Step:
     """Return a renderer ``ipc.sendSync`` step."""
-    return _call("sendSync", channel, args, echo)
+    return _renderer_call("sendSync", channel, args, echo, mutate_after)
 
 
-def send_to_host(channel: Channel, *args: Value, echo: bool = False) -> Step:
+def send_to_host(channel: Channel, *args: Value, echo: bool = False, mutate_after: bool = False) -> Step:
     """Return a guest's ``ipc.sendToHost`` step."""
-    return _call("sendToHost", channel, args, echo)
+    return _renderer_call("sendToHost", channel, args, echo, mutate_after)
 
 
 def send_channel(channel: Channel, *args: Value) -> Step:

@@ -257,18 +257,17 @@ def check_exactly_once(
     for doc in traffic.listeners(process):
         model.add(Registration.from_json(doc))
         initially.add(doc["channel"])
-    ok = True
+    wrong = []
     for tag, got in calls.items():
         want = model.dispatch(messages[tag].channel)
         if Counter(got) != Counter(want):
-            ok = check.expect(
-                clause,
-                False,
-                f"{process}: message {tag!r} on {messages[tag].channel!r} must reach each listener "
-                "registered at its dispatch exactly once",
-                expected=repr(sorted(want)),
-                observed=repr(sorted(got)),
-            )
+            wrong.append((tag, sorted(want), sorted(got)))
+    ok = _expect_each(
+        check,
+        clause,
+        wrong,
+        f"{process}: messages must reach each listener registered at their dispatch once",
+    )
     lost = [tag for tag, m in messages.items() if tag not in calls and m.channel in initially]
     if lost:
         ok = check.expect(
@@ -277,11 +276,25 @@ def check_exactly_once(
     return ok
 
 
+def _expect_each(check: Checker, clause: str, wrong: Sequence[tuple[str, Any, Any]], what: str) -> bool:
+    """Record one violation for messages ``wrong`` (tag, expected, observed), showing the first."""
+    if not wrong:
+        return True
+    tag, want, got = wrong[0]
+    return check.expect(
+        clause,
+        False,
+        f"{what}; {len(wrong)} did not, the first is {tag!r}",
+        expected=repr(want),
+        observed=repr(got) + (f" (others: {_shown([w[0] for w in wrong[1:]])})" if len(wrong) > 1 else ""),
+    )
+
+
 def check_host_exactly_once(
     check: Checker, clause: str, traffic: Traffic, trace: Trace, sent: Sequence[Message]
 ) -> bool:
     """Expect every ``sendToHost`` message to reach each 'ipc-message' listener of its element once."""
-    ok = True
+    wrong = []
     for message in sent:
         if message.op != "sendToHost" or message.element is None:
             continue
@@ -292,39 +305,33 @@ def check_host_exactly_once(
         )
         want = Counter(traffic.host_listeners(message.receiver, message.element))
         if got != want:
-            ok = check.expect(
-                clause,
-                False,
-                f"sendToHost message {message.tag!r} must reach each 'ipc-message' listener of "
-                f"{message.receiver}'s <webview> {message.element!r} exactly once",
-                expected=repr(sorted(want.elements())),
-                observed=repr(sorted(got.elements())),
-            )
-    return ok
+            wrong.append((message.tag, sorted(want.elements()), sorted(got.elements())))
+    return _expect_each(
+        check,
+        clause,
+        wrong,
+        "sendToHost messages must reach each 'ipc-message' listener of their <webview> once",
+    )
 
 
 def check_host_routing(check: Checker, clause: str, trace: Trace, sent: Sequence[Message]) -> bool:
     """Expect ``sendToHost`` messages to reach no ipc listener, and no element but their guest's."""
     routes = {m.tag: (m.receiver, m.element) for m in sent if m.op == "sendToHost"}
-    ok = True
+    leaks: dict[str, list[str]] = {}
     for event in trace.all_events():
         tag = tag_of(event)
         if tag not in routes:
             continue
         if event.type == "deliver":
-            ok = check.expect(
-                clause,
-                False,
-                f"sendToHost message {tag!r} reached the ipc listener {event.get('listener')!r} "
-                f"of {event.process}",
-            )
+            where = f"the ipc listener {event.get('listener')!r} of {event.process}"
         elif event.type == "host-message" and (event.process, event.get("element")) != routes[tag]:
-            ok = check.expect(
-                clause,
-                False,
-                f"sendToHost message {tag!r} reached <webview> {event.get('element')!r} of {event.process}",
-                expected=f"<webview> {routes[tag][1]!r} of {routes[tag][0]}",
-            )
+            where = f"<webview> {event.get('element')!r} of {event.process}"
+        else:
+            continue
+        leaks.setdefault(where, []).append(tag)
+    ok = True
+    for where, tags in leaks.items():
+        ok = check.expect(clause, False, f"sendToHost messages reached {where}", observed=_shown(tags))
     return ok
 
 
@@ -339,15 +346,16 @@ def check_sync_boundaries(
 ) -> bool:
     """Expect each page's sendSync to split that page's messages in main.
 
-    Under clause ``before`` (ORD-2): every listener call for the page's earlier
-    messages comes before the answering listener's call.  Under clause ``after``
-    (ORD-2, or BLK-1 since it proves sendSync returned before the answer): every
-    listener call for its later messages comes after the answer is assigned.
+    Under clause ``before`` (ORD-2): every listener of the page's earlier messages is
+    called before the answering listener.  Under clause ``after`` (BLK-1): every
+    listener of its later messages is called after the answer is assigned; a later
+    message dispatched earlier proves that sendSync returned first.  Only the first
+    call of each listener for each message counts (repeated calls are ORD-6's).
     """
-    positions: dict[str, list[int]] = {}
+    positions: dict[str, dict[str, int]] = {}
     for delivery in trace.deliveries(MAIN):
         if (tag := tag_of(delivery)) is not None:
-            positions.setdefault(tag, []).append(delivery.position)
+            positions.setdefault(tag, {}).setdefault(str(delivery.get("listener")), delivery.position)
     by_sender: dict[str, list[Message]] = {}
     for message in sent:
         if message.receiver == MAIN and message.op != "reply":
@@ -359,7 +367,7 @@ def check_sync_boundaries(
             if bounds is None:
                 continue
             called, assigned = bounds
-            late = [m.tag for m in messages[:n] if any(p > called for p in positions.get(m.tag, ()))]
+            late = [m.tag for m in messages[:n] if any(p > called for p in positions.get(m.tag, {}).values())]
             if before is not None and late:
                 ok = check.expect(
                     before,
@@ -370,7 +378,11 @@ def check_sync_boundaries(
                 )
             if after is None or assigned is None:
                 continue
-            early = [m.tag for m in messages[n + 1 :] if any(p < assigned for p in positions.get(m.tag, ()))]
+            early = [
+                m.tag
+                for m in messages[n + 1 :]
+                if any(p < assigned for p in positions.get(m.tag, {}).values())
+            ]
             if early:
                 ok = check.expect(
                     after,

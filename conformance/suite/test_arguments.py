@@ -41,6 +41,7 @@ from conformance.values.model import (
     HOLE,
     TYPED_ARRAY_KINDS,
     UNDEFINED,
+    Hole,
     JSArray,
     JSArrayBuffer,
     JSBuffer,
@@ -137,11 +138,11 @@ def _check_arrival(
     trace = ipc.run(scenario)
     check = Checker()
     received = path.received(trace)
-    arrived_once = all(
+    arrived = [
         check.expect(clause, len(received) == 1, f"the message sent by {path} arrived {len(received)} times")
         for clause in clauses
-    )
-    if arrived_once:
+    ]
+    if all(arrived):
         expected = expected_delivery(ipc.edition, step).args
         if key_order and js_equal_lists(received[0], expected, key_order=False):
             clauses = [clause for clause in clauses if clause == "SER-7"] or clauses
@@ -247,31 +248,43 @@ def _placed(values: list[Value]) -> list[Value]:
     return [first, [second], {"k": third}, *rest]
 
 
+_SHARED_PLACES: Final = ("argument", "in an array", "in an object", "twice in an array", "twice in an object")
+_ARRAY_ITEMS: Final[st.SearchStrategy[Value | Hole]] = _JSON_LEAVES
+
+
+def _place(place: str, target: Value) -> list[Value]:
+    """Return the arguments that hold ``target`` at ``place`` (one of ``_SHARED_PLACES``)."""
+    match place:
+        case "argument":
+            return [target]
+        case "in an array":
+            return [[1, target]]
+        case "in an object":
+            return [{"x": target}]
+        case "twice in an array":
+            return [[target, target]]
+    return [{"b": target, "1": target}]  # twice in an object: "1" enumerates first, so it meets target
+
+
 @st.composite
 def _shared_arguments(draw: st.DrawFn) -> list[Value]:
     """Return arguments that meet one object several times, or that hold a cycle (SER-10)."""
-    target: Value = draw(
+    target: list[Value | Hole] | dict[str, Value] | JSDate = draw(
         st.one_of(
-            st.lists(_JSON_LEAVES, max_size=2),
+            st.lists(_ARRAY_ITEMS, max_size=2),
             st.dictionaries(st.sampled_from(("a", "b", "1")), _JSON_LEAVES, max_size=2),
             st.builds(JSDate, st.just(0.0)),
         )
     )
-    cyclic = isinstance(target, list | dict) and draw(st.booleans(), label="cyclic")
+    cyclic = not isinstance(target, JSDate) and draw(st.booleans(), label="cyclic")
     if isinstance(target, list) and cyclic:
         target.append(target)
     elif isinstance(target, dict) and cyclic:
         target["self"] = target
-    places = ("argument", "in an array", "in an object", "twice in an array", "twice in an object")
-    wanted = draw(st.lists(st.sampled_from(places), min_size=1 if cyclic else 2, max_size=3), label="places")
-    wrapped = {
-        "argument": lambda: [target],
-        "in an array": lambda: [[1, target]],
-        "in an object": lambda: [{"x": target}],
-        "twice in an array": lambda: [[target, target]],
-        "twice in an object": lambda: [{"b": target, "1": target}],  # "1" enumerates first
-    }
-    return [arg for place in wanted for arg in wrapped[place]()]
+    places = draw(
+        st.lists(st.sampled_from(_SHARED_PLACES), min_size=1 if cyclic else 2, max_size=3), label="places"
+    )
+    return [arg for place in places for arg in _place(place, target)]
 
 
 def _deep_argument() -> Value:
