@@ -15,7 +15,7 @@ kind           payload                                       sent by
 ``sync``       the same                                      ``ipc.sendSync``; main answers ``reply``
 ``to-host``    the same                                      ``ipc.sendToHost``
 ``webview``    arguments ``[element, channel, *args]``       ``<webview>.send``; main answers
-                                                             ``webview-done``
+               (``[element]``: no channel given)             ``webview-done``
 ``post``       any JSON value                                ``page.post``
 ``loaded``     ``null``                                      the renderer, after a page program ran
 ============== ============================================= =========================

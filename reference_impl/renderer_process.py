@@ -8,7 +8,7 @@ waits in a backlog that main's loop flushes when the pipe is writable (BLK-2).
 from __future__ import annotations
 
 import os
-import select
+import selectors
 import subprocess
 import sys
 import threading
@@ -71,24 +71,26 @@ class RendererProcess:
         Raises RuntimeError if it exits or stays silent for a minute first.
         """
         deadline = time.monotonic() + _READY_TIMEOUT
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([self.read_fd], [], [], remaining)[0]:
-                self.close()
-                raise RuntimeError(f"renderer {self.pid} did not start within {_READY_TIMEOUT} s")
-            data = os.read(self.read_fd, READ_SIZE)
-            if not data:
-                self.close()
-                raise RuntimeError(
-                    f"renderer {self.pid} exited with status {self.popen.returncode} before it was ready;"
-                    " its stderr above says why"
-                )
-            frames = self.reader.feed(data)
-            if frames:
-                if frames[0].kind != READY:
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.read_fd, selectors.EVENT_READ)
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not selector.select(remaining):
                     self.close()
-                    raise RuntimeError(f"renderer {self.pid} sent {frames[0]!r} instead of its ready frame")
-                return frames[1:]
+                    raise RuntimeError(f"renderer {self.pid} did not start within {_READY_TIMEOUT} s")
+                data = os.read(self.read_fd, READ_SIZE)
+                if not data:
+                    self.close()
+                    raise RuntimeError(
+                        f"renderer {self.pid} exited with status {self.popen.returncode} before it was"
+                        " ready; its stderr above says why"
+                    )
+                frames = self.reader.feed(data)
+                if frames:
+                    if frames[0].kind != READY:
+                        self.close()
+                        raise RuntimeError(f"renderer {self.pid} began with {frames[0]!r}, not ready")
+                    return frames[1:]
 
     def read(self) -> list[Frame] | None:
         """Read what the pipe holds (it must be readable) and return the frames completed, or None at EOF."""
