@@ -169,7 +169,9 @@ class SuiteSession:
     def timeout_for(self, scenario: Mapping[str, Any]) -> float:
         """Return the timeout of running ``scenario``: the base call timeout plus its scripted time."""
         limits = scenario.get("limits", {})
-        scripted = limits.get("blockMs", DEFAULT_BLOCK_MS) + limits.get("settleMs", DEFAULT_SETTLE_MS)
+        scripted = int(limits.get("blockMs", DEFAULT_BLOCK_MS)) + int(
+            limits.get("settleMs", DEFAULT_SETTLE_MS)
+        )
         return self.call_timeout + (scripted + _scripted_ms(scenario)) / 1000
 
     def run(self, scenario: Scenario | Mapping[str, Any]) -> Trace:

@@ -44,13 +44,18 @@ class Main:
     call ``close``; anything left open is closed at interpreter exit.
     """
 
-    def __init__(self, *, page_path: Iterable[str | os.PathLike[str]] = ()) -> None:
+    def __init__(
+        self, *, page_path: Iterable[str | os.PathLike[str]] = (), preload: str | None = None
+    ) -> None:
         """Start the dispatcher thread.
 
         ``page_path`` lists directories renderers search first for page programs;
         after them, a renderer imports from this process's ``sys.path`` as it is
-        when the page is created.
+        when the page is created.  ``preload`` (``"module:function"``), like
+        Electron's preload script, runs in every renderer before anything else,
+        called with the renderer's ``Page``.
         """
+        self.preload = preload
         self.ipc = EventEmitter()
         self._page_path = [os.fspath(path) for path in page_path]
         self._hooks: list[Callable[[BaseException], object]] = []

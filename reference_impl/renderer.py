@@ -5,6 +5,7 @@
 site module for a fast start; the directories listed in the environment variable
 ``REFERENCE_IMPL_SYS_PATH`` (main's ``page_path`` and ``sys.path``) are put in
 front of ``sys.path`` instead, so page programs import as they would in main.
+``REFERENCE_IMPL_PRELOAD`` names a ``"module:function"`` run with the ``Page`` first.
 
 One thread does everything, like a browser's renderer main thread. ``sendSync``
 reads the pipe itself until its answer comes; main's other frames read meanwhile
@@ -41,9 +42,10 @@ from reference_impl.loop import Loop
 from reference_impl.page import Page
 from reference_impl.wire_values import decode_arguments
 
-__all__ = ["SYS_PATH_VARIABLE", "Renderer", "main"]
+__all__ = ["PRELOAD_VARIABLE", "SYS_PATH_VARIABLE", "Renderer", "main"]
 
 SYS_PATH_VARIABLE: Final = "REFERENCE_IMPL_SYS_PATH"
+PRELOAD_VARIABLE: Final = "REFERENCE_IMPL_PRELOAD"
 
 
 class Renderer:
@@ -156,7 +158,10 @@ def main() -> NoReturn:
     in_fd, out_fd, page_id = (int(argument) for argument in sys.argv[1:4])
     extra = [path for path in os.environ.get(SYS_PATH_VARIABLE, "").split(os.pathsep) if path]
     sys.path[:0] = [path for path in dict.fromkeys(extra) if path not in sys.path]
-    Renderer(in_fd, out_fd, page_id).run()
+    renderer = Renderer(in_fd, out_fd, page_id)
+    if preload := os.environ.get(PRELOAD_VARIABLE):
+        _page_program(preload)(renderer.page)
+    renderer.run()
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Final
 
 from reference_impl.framing import READ_SIZE, READY, Frame, FrameReader
-from reference_impl.renderer import SYS_PATH_VARIABLE
+from reference_impl.renderer import PRELOAD_VARIABLE, SYS_PATH_VARIABLE
 
 __all__ = ["RendererProcess"]
 
@@ -30,7 +30,14 @@ _EXIT_GRACE: Final = 1.0
 class RendererProcess:
     """A running ``python -m reference_impl.renderer`` and main's ends of its pipes."""
 
-    def __init__(self, *, page_id: int, sys_path: Sequence[str], request_flush: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        *,
+        page_id: int,
+        sys_path: Sequence[str],
+        request_flush: Callable[[], None],
+        preload: str | None = None,
+    ) -> None:
         """Spawn the renderer; ``request_flush`` is called when writes wait in the backlog."""
         to_page_read, self.write_fd = os.pipe()
         self.read_fd, from_page_write = os.pipe()
@@ -38,6 +45,9 @@ class RendererProcess:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
         env[SYS_PATH_VARIABLE] = os.pathsep.join(sys_path)
+        env.pop(PRELOAD_VARIABLE, None)
+        if preload is not None:
+            env[PRELOAD_VARIABLE] = preload
         command = [sys.executable, "-S", "-u", "-m", "reference_impl.renderer"]
         try:
             self.popen = subprocess.Popen(

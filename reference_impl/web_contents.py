@@ -70,7 +70,10 @@ class WebContents(EventEmitter):
             LOADED: self._page_loaded,
         }
         self._process = RendererProcess(
-            page_id=page_id, sys_path=main._renderer_sys_path(), request_flush=self._request_flush
+            page_id=page_id,
+            sys_path=main._renderer_sys_path(),
+            request_flush=self._request_flush,
+            preload=main.preload,
         )
         self._early_frames = self._process.wait_ready()
 

@@ -114,7 +114,7 @@ class MainPart(ProcessPart):
                 sender = ctx.event.sender
                 self.call("reply", origin, lambda: sender.send(*positional))
             case "return":
-                value = list(ctx.args) if step.get("echo") else decode(step["value"])
+                value: Value = list(ctx.args) if step.get("echo") else decode(step["value"])
                 if "afterMs" in step:
                     self.pending_returns += 1
                     self.set_timeout(step["afterMs"], self._assign, ctx.event, value, origin, True)
@@ -174,15 +174,29 @@ class _Run:
 
 
 class ReferenceAdapter:
-    """The reference implementation (``reference_impl``), reached in-process."""
+    """The reference implementation (``reference_impl``), reached in-process.
+
+    Variations (the project's catalogue of faulty implementations) subclass it:
+    ``preload`` runs in every renderer before anything else (``Main(preload=...)``),
+    ``make_main`` builds main, and ``prepare_page`` sees every new page's web contents.
+    """
+
+    preload: str | None = None
 
     def __init__(self) -> None:
-        self.main = Main()
+        self.main = self.make_main()
         self.main.on_uncaught_exception(self._main_exception)
         self._pool: list[WebContents] = []
         self._guests: dict[tuple[int, str], WebContents] = {}
         self._run: _Run | None = None
         self._main_part: MainPart | None = None
+
+    def make_main(self) -> Main:
+        """Return the main process the adapter drives."""
+        return Main(preload=self.preload)
+
+    def prepare_page(self, contents: WebContents) -> None:
+        """Called with the web contents of every page the adapter creates, before it is used."""
 
     def hello(self) -> Hello:
         """Return the reference implementation's identity: it claims everything."""
@@ -230,6 +244,7 @@ class ReferenceAdapter:
             assert element is not None
             contents = self.main.create_guest(embedder, element)
         contents.on("console-message", lambda value: self._on_post(contents, value))
+        self.prepare_page(contents)
         return contents
 
     def _assign_pages(self, scenario: Mapping[str, Any]) -> dict[str, WebContents]:
@@ -278,9 +293,12 @@ class ReferenceAdapter:
         run = self._run = _Run(pages)
         main_part = self._main_part = MainPart(self.main, pages, lambda event: run.add("main", event))
         main_doc = scenario.get("main", {})
-        self._call_main(
-            lambda: [main_part.install(doc) for doc in main_doc.get("listeners", [])], timeout, Step.RUN
-        )
+
+        def install_main_listeners() -> None:
+            for doc in main_doc.get("listeners", []):
+                main_part.install(doc)
+
+        self._call_main(install_main_listeners, timeout, Step.RUN)
         renderers = scenario.get("renderers", {})
         for page_id, contents in pages.items():
             contents.load(PAGE_PROGRAM, renderers.get(page_id, {}))
