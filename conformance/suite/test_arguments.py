@@ -60,6 +60,7 @@ from conformance.values.model import (
     Value,
     js_equal_lists,
 )
+from conformance.values.schema_documents import schema_values
 from conformance.values.strategies import argument_lists, json_like_values, numbers, strings
 from conformance.verdicts import Checker
 
@@ -489,3 +490,16 @@ def test_own_proto_keys_do_not_arrive(ipc: IpcFixture, path: _Path, objects: lis
 def test_any_arguments_arrive_as_converted(ipc: IpcFixture, path: _Path, args: list[Value]) -> None:
     """Rejects: any departure from the conversion on mixed values (a key-order-only difference is SER-7)."""
     _check_arrival(ipc, path, args, _SER_IMPL, key_order=True)
+
+
+@pytest.mark.clause(*_SER_IMPL)
+@suite_settings(max_examples=10)
+@given(args=st.lists(schema_values(), max_size=3))
+def test_arguments_drawn_from_the_value_schema_arrive_as_converted(
+    ipc: IpcFixture, args: list[Value]
+) -> None:
+    """Schema-driven: values decoded from documents drawn from value.schema.json itself, sent to main.
+
+    Rejects whatever the catch-all test rejects, on data the strategies did not write.
+    """
+    _check_arrival(ipc, SEND, args, _SER_IMPL, key_order=True)

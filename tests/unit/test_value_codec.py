@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 import itertools
 import json
 import math
@@ -19,7 +18,7 @@ from hypothesis_jsonschema import from_schema
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
 
-from conformance.schemas import load_schema, validator_for
+from conformance.schemas import validator_for
 from conformance.values.codec import Document, decode, decode_list, encode, encode_list
 from conformance.values.model import (
     HOLE,
@@ -44,6 +43,7 @@ from conformance.values.model import (
     js_equal,
     js_equal_lists,
 )
+from conformance.values.schema_documents import PROSE_RULES, tree_schema
 from conformance.values.strategies import (
     argument_lists,
     channel_names,
@@ -582,89 +582,8 @@ def test_encode_refuses_what_javascript_cannot_hold(value: Any, error: type[Exce
         encode(value)
 
 
-# Documents drawn from the schema itself.
-#
-# hypothesis-jsonschema 0.23 reads drafts 4 to 7 and cannot resolve recursive $ref
-# (resolve_all_refs recurses until RecursionError), so the test draws from a bounded copy
-# of value.schema.json: refs inlined down to a fixed nesting depth (containers at the
-# bottom level are empty), no "id" and no "ref" form (tree-shaped documents), the
-# type-dispatching if/then conditionals turned into anyOf of their branches, and the
-# "exactly one of these fields" oneOfs into explicit variants, which hypothesis-jsonschema
-# builds directly rather than by filtering.  Rules the schema states only in prose are
-# either restated for the generator (_GENERATOR_HINTS) or make decode reject the document
-# (_PROSE_RULES); such documents are discarded, and Hypothesis fails the test if most are.
-
-_DRAFT7: Final = "http://json-schema.org/draft-07/schema#"
-_GENERATOR_HINTS: Final[dict[tuple[str, ...], Any]] = {
-    # A run of low surrogates is never well-formed, so these are always "utf16" strings.
-    ("string", "properties", "utf16", "items"): {"type": "integer", "minimum": 0xDC00, "maximum": 0xDFFF},
-}
-_PROSE_RULES: Final = re.compile(
-    "repeats an earlier one|is -0, which a Set or Map stores|not exactly a float32|is an index or 'length'"
-)
-
-
-def _tree_schema(depth: int) -> dict[str, Any]:
-    """Return value.schema.json as a draft 7 schema of tree documents nested ``depth`` values deep."""
-    schema = load_schema("value.schema.json")
-    definitions = copy.deepcopy(schema["$defs"])
-    for (name, *path), hint in _GENERATOR_HINTS.items():
-        node = definitions[name]
-        for step in path[:-1]:
-            node = node[step]
-        node[path[-1]] = hint
-
-    def walk(node: Any, depth: int) -> Any:
-        if isinstance(node, list):
-            return [walk(item, depth) for item in node]
-        if not isinstance(node, dict):
-            return node
-        if "$ref" in node:
-            name = node["$ref"].removeprefix("#/$defs/")
-            if name == "ref" or (name == "value" and depth == 0):
-                return False
-            return walk(definitions[name], depth - 1 if name == "value" else depth)
-        out: dict[str, Any] = {}
-        for key, sub in node.items():
-            if key == "properties":
-                out[key] = {field: walk(s, depth) for field, s in sub.items() if field != "id"}
-            elif key == "prefixItems":
-                out["items"], out["additionalItems"] = walk(sub, depth), False
-            elif key == "allOf" and all("if" in s for s in sub):
-                out["anyOf"] = [_pinned(walk(s["if"], depth), walk(s["then"], depth)) for s in sub]
-            elif key == "allOf":
-                assert all(s.keys() == {"oneOf"} for s in sub), f"no rewrite for allOf {sub}"
-            elif key not in ("if", "then", "else", "oneOf", "description", "title"):
-                out[key] = walk(sub, depth)
-        if "if" in node:  # hole or value, ref or symbol: the branches pin down "type" themselves
-            out["anyOf"] = [walk(node["then"], depth), walk(node["else"], depth)]
-        exclusive = [group["oneOf"] for group in node.get("allOf", [node]) if "oneOf" in group]
-        if exclusive:
-            return {"anyOf": [_variant(out, exclusive, choice) for choice in itertools.product(*exclusive)]}
-        return out
-
-    bounded = walk({"$ref": "#/$defs/value"}, depth)
-    assert isinstance(bounded, dict)
-    return {"$schema": _DRAFT7, **bounded}
-
-
-def _pinned(condition: dict[str, Any], branch: Any) -> Any:
-    """Return ``branch`` with the properties its ``if`` condition requires."""
-    if branch is False:
-        return False
-    return {**branch, "properties": {**branch.get("properties", {}), **condition["properties"]}}
-
-
-def _variant(node: dict[str, Any], groups: list[list[Any]], choice: tuple[Any, ...]) -> dict[str, Any]:
-    """Return ``node`` with, from each group of exclusive fields, only the chosen ones."""
-    chosen = {field for branch in choice for field in branch["required"]}
-    others = {field for group in groups for branch in group for field in branch["required"]} - chosen
-    properties = {field: s for field, s in node["properties"].items() if field not in others}
-    return {**node, "properties": properties, "required": sorted({*node.get("required", []), *chosen})}
-
-
 def test_tree_schema_is_a_bounded_draft7_schema_of_tree_documents() -> None:
-    schema = _tree_schema(2)
+    schema = tree_schema(2)
     Draft7Validator.check_schema(schema)
     assert not re.search('"[$]ref"|"id"|"if"|"oneOf"|"allOf"', json.dumps(schema))
 
@@ -675,13 +594,13 @@ def test_tree_schema_is_a_bounded_draft7_schema_of_tree_documents() -> None:
     # hypothesis-jsonschema builds strategies while drawing objects: slow, but bounded by max_examples.
     suppress_health_check=[HealthCheck.too_slow],
 )
-@given(st.deferred(lambda: from_schema(_tree_schema(2))))  # canonicalising takes seconds: not at import
+@given(st.deferred(lambda: from_schema(tree_schema(2))))  # canonicalising takes seconds: not at import
 def test_schema_documents_decode_and_re_encode_unchanged(doc: Document) -> None:
     assert _schema_errors(doc) is None
     try:
         value = decode(doc)
     except ValueError as error:
-        if not _PROSE_RULES.search(str(error)):
+        if not PROSE_RULES.search(str(error)):
             raise
         reject()
     assert encode(value) == doc
