@@ -61,7 +61,12 @@ def _run(args: argparse.Namespace) -> int:
         hello = adapter.hello()
         adapter.close()
     except (AdapterError, ImportError, ValueError, OSError) as error:
-        print(f"ipc-conformance: cannot use adapter {args.adapter!r}: {error}", file=sys.stderr)
+        reason = str(error)
+        if isinstance(error, AdapterError):
+            reason = error.reason + (f" (try: {error.hint})" if error.hint else "")
+        print(f"ipc-conformance: cannot use adapter {args.adapter!r}: {reason}", file=sys.stderr)
+        if isinstance(error, AdapterError) and error.stderr:
+            print("adapter stderr (last lines):", error.stderr, sep="\n", file=sys.stderr)
         return EXIT_UNUSABLE
     stamp = time.strftime("%Y%m%dT%H%M%S")
     report_dir = args.report_dir or Path("reports") / _slug(hello.name) / stamp

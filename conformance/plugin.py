@@ -271,8 +271,8 @@ def _attach_scenario(report: pytest.TestReport, ipc: IpcFixture) -> None:
         report.user_properties.append(("ipc_trace", ipc.last_trace.raw))
 
 
-def pytest_report_teststatus(report: pytest.TestReport) -> tuple[str, str, str] | None:
-    status = dict(report.user_properties).get("ipc_status")
+def pytest_report_teststatus(report: pytest.TestReport | pytest.CollectReport) -> tuple[str, str, str] | None:
+    status = dict(getattr(report, "user_properties", ())).get("ipc_status")  # collect reports have none
     mapping: Mapping[str, tuple[str, str, str]] = {
         Status.INCOMPATIBLE: ("incompatible", "I", "INCOMPATIBLE"),
         Status.UNSUPPORTED: ("unsupported", "U", "UNSUPPORTED"),

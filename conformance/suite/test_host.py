@@ -40,23 +40,25 @@ def _expect_tagged(
     sent: Sequence[Step],
     where: str,
 ) -> None:
-    """Expect ``received`` to be the messages of ``sent`` (each tagged by its first argument), once each.
+    """Expect ``received`` to be the messages of ``sent`` (each tagged by its last argument), once each.
 
-    Order is not judged (ORD-5 is its own clause); each message's arguments are, without key order.
+    Order is not judged (ORD-5 is its own clause), nor anything before the arguments a
+    page's listener gets (M2R-2); each message's arguments are, without key order.
     """
     by_tag: dict[object, list[list[Value]]] = {}
     for event in received:
-        by_tag.setdefault(event.args[0] if event.args else None, []).append(event.args)
+        by_tag.setdefault(event.args[-1] if event.args else None, []).append(event.args)
     expected_tags = []
     for step in sent:
         expected = expected_delivery(ipc.edition, step)
-        tag = expected.args[0]
+        tag = expected.args[-1]
         expected_tags.append(tag)
         got = by_tag.get(tag, [])
         if check.expect(
             clause, len(got) == 1, f"{where}: message {tag!r} arrives once", observed=f"{len(got)} times"
         ):
-            check.expect_args(clause, got[0], expected.args, f"{where}: message {tag!r}", key_order=False)
+            tail = got[0][-len(expected.args) :]
+            check.expect_args(clause, tail, expected.args, f"{where}: message {tag!r}", key_order=False)
     strays = sorted(repr(tag) for tag in by_tag if tag not in expected_tags)
     check.expect(clause, not strays, f"{where}: no other message arrives", observed=", ".join(strays))
 
@@ -116,7 +118,7 @@ def test_send_to_host_reaches_only_its_element(ipc: IpcFixture, senders: list[st
         scenario.listen(process, Listener("l1", "c"))
     sent: dict[str, list[Step]] = {guest: [] for guest in _GUESTS}
     for n, guest in enumerate(senders):
-        step = send_to_host("c", n, guest)
+        step = send_to_host("c", guest, n)
         sent[guest].append(step)
         scenario.script(guest, step)
     trace = ipc.run(scenario)
@@ -224,7 +226,7 @@ def test_webview_send_reaches_the_guest(ipc: IpcFixture, sends: list[tuple[str, 
         scenario.listen(process, Listener("l1", "c"))
     sent: dict[str, list[Step]] = {element: [] for element in guests}
     for n, (element, arg) in enumerate(sends):
-        step = webview_send(element, "c", n, arg)
+        step = webview_send(element, "c", arg, n)
         sent[element].append(step)
         scenario.script("e1", step)
     trace = ipc.run(scenario)

@@ -69,15 +69,9 @@ def test_sends_to_a_page_are_asynchronous(ipc: IpcFixture) -> None:
     )
     trace = ipc.run(scenario)
     check = Checker()
-    for page, listener, expected in (("p1", "l1", [[1]]), ("p2", "l2", [[2]])):
-        got = [d.args for d in trace.deliveries(page, listener)]
-        check.expect(
-            "M2R-1",
-            got == expected,
-            f"{page}'s listener gets the message",
-            expected=repr(expected),
-            observed=repr(got),
-        )
+    for page, listener in (("p1", "l1"), ("p2", "l2")):
+        got = len(trace.deliveries(page, listener))
+        check.expect("M2R-1", got == 1, f"{page}'s listener gets the message", observed=f"{got} calls")
     _check_returns_first(
         check, "M2R-1", trace.call(MAIN, 0), _busy_end(trace, "p1", "l1"), "webContents.send"
     )
@@ -133,7 +127,7 @@ def test_sender_send_answers_only_the_sender(ipc: IpcFixture, senders: list[str]
     trace = ipc.run(scenario)
     check = Checker()
     for page in pages:
-        got = sorted(tuple(d.args) for d in trace.deliveries(page, "l1"))
+        got = sorted(tuple(d.args[-2:]) for d in trace.deliveries(page, "l1"))  # M2R-2 judges the rest
         expected = sorted((page, n) for n, sender in enumerate(senders) if sender == page)
         check.expect(
             "M2R-3",
@@ -199,7 +193,7 @@ def test_nothing_is_buffered_for_later_listeners(ipc: IpcFixture, before: int, a
     )
     trace = ipc.run(scenario)
     check = Checker()
-    got = [d.args for d in trace.deliveries("p1", "lc")]
+    got = [d.args[-2:] for d in trace.deliveries("p1", "lc")]  # M2R-2 judges the rest
     expected = [["after", n] for n in range(after)]
     check.expect(
         "M2R-5",
@@ -211,33 +205,39 @@ def test_nothing_is_buffered_for_later_listeners(ipc: IpcFixture, before: int, a
     check.verify()
 
 
+_DESTROYED_SENDS: tuple[tuple[Value, ...], ...] = ((), ("x",), (1, {"a": [1, None]}, [True, "y"]))
+
+
 @pytest.mark.clause("M2R-6")
-@suite_settings(max_examples=10)
-@given(args=_ARGS)
-def test_send_to_a_destroyed_page_returns_false(ipc: IpcFixture, args: list[Value]) -> None:
+def test_send_to_a_destroyed_page_returns_false(ipc: IpcFixture) -> None:
     """Rejects a webContents.send to a destroyed page that throws, or returns anything but false."""
+    sends = [web_contents_send("p1", "c", *args) for args in _DESTROYED_SENDS]
     scenario = (
         Scenario("p1")
         .listen("p1", Listener("l1", "c"))
-        .script(MAIN, destroy("p1"), web_contents_send("p1", "c", *args))
+        .script(MAIN, destroy("p1"), *sends)
+        .limits(block_ms=100)  # how long the adapter waits for the destroyed page
     )
     trace = ipc.run(scenario)
     check = Checker()
-    call = trace.call(MAIN, 1)
-    check.expect(
-        "M2R-6",
-        call.error is None and call.returned,
-        "webContents.send to a destroyed page does not throw",
-        observed=repr(call.error) if call.end is not None else "it never returned",
-    )
-    if call.returned and call.end is not None:
-        check.expect(
-            "M2R-6",
-            call.end.value is False,
-            "it returns false",
-            expected="false",
-            observed=render(call.end.value),
-        )
+    for index in range(1, len(sends) + 1):
+        call = trace.call(MAIN, index)
+        if (
+            check.expect(
+                "M2R-6",
+                call.returned,
+                f"webContents.send (step {index}) to a destroyed page does not throw",
+                observed=repr(call.error) if call.end is not None else "it never returned",
+            )
+            and call.end is not None
+        ):
+            check.expect(
+                "M2R-6",
+                call.end.value is False,
+                f"webContents.send (step {index}) returns false",
+                expected="false",
+                observed=render(call.end.value),
+            )
     check.verify()
 
 
