@@ -60,7 +60,7 @@ def _same(a: list[Value], b: list[Value]) -> bool:
 
 
 @pytest.mark.clause("DEP-1")
-@suite_settings(max_examples=15)
+@suite_settings(max_examples=10)
 @given(
     messages=st.lists(
         st.tuples(st.booleans(), st.booleans(), json_like_values(max_leaves=3)), min_size=1, max_size=5

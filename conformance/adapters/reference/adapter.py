@@ -335,9 +335,11 @@ class ReferenceAdapter:
 
     def _wait_for_scripts(self, run: _Run, main_part: MainPart, block_ms: int, deadline: float) -> None:
         """Wait until every script ended, or nothing happened for ``block_ms`` (a script is blocked)."""
-        processes = {"main", *run.pages}
         with run.changed:
-            while not run.script_ended >= processes:
+            while not run.script_ended >= {
+                "main",
+                *(p for p, wc in run.pages.items() if not wc.is_destroyed()),
+            }:
                 quiet_for = time.monotonic() - run.last_progress
                 if quiet_for * 1000 >= block_ms:
                     return
