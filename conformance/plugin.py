@@ -112,6 +112,8 @@ class IpcFixture:
         self.edition = edition_for(edition)
         self.last_scenario: Mapping[str, Any] | None = None
         self.last_trace: Any = None
+        self.last_rejected: Any = None
+        """Why the last example was rejected (an ``Unsupported``), inside a Hypothesis test."""
 
     @property
     def hello(self) -> Any:
@@ -138,6 +140,7 @@ class IpcFixture:
             return self.last_trace
         except Unsupported as unsupported:
             if not unsupported.capabilities and hypothesis.currently_in_test_context():
+                self.last_rejected = unsupported
                 hypothesis.reject()
             pytest.skip(UNSUPPORTED_PREFIX + str(unsupported))
         except AdapterError as error:
@@ -256,6 +259,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if status is Status.INCOMPATIBLE:
         report.outcome = "skipped"
         report.wasxfail = "INCOMPATIBLE with Electron v0.32 (IMPL): " + ", ".join(violated)
+    if status is Status.UNSUPPORTED and report.failed:  # Hypothesis rejected every example
+        why = ipc.last_rejected if isinstance(ipc, IpcFixture) else None
+        path, lineno, _ = item.location
+        report.outcome = "skipped"
+        report.longrepr = (path, (lineno or 0) + 1, UNSUPPORTED_PREFIX + str(why or "every example rejected"))
 
 
 def _attach_scenario(report: pytest.TestReport, ipc: IpcFixture) -> None:
