@@ -100,7 +100,8 @@ class ReportCollector:
         self.verdict: str = "ERROR"
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        props: dict[str, Any] = dict(report.user_properties)
+        props_list: list[tuple[str, Any]] = list(report.user_properties)
+        props: dict[str, Any] = dict(props_list)
         if "ipc_status" not in props:
             return
         result = self.results.setdefault(
@@ -111,7 +112,7 @@ class ReportCollector:
         result.violated = sorted(set(result.violated) | set(props.get("ipc_violated", [])))
         if report.failed or props["ipc_status"] != Status.PASS:
             result.message = report.longreprtext or str(getattr(report, "wasxfail", ""))
-        result.info.extend(list(value) for name, value in report.user_properties if name == "ipc_info")
+        result.info.extend([str(part) for part in value] for name, value in props_list if name == "ipc_info")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         catalog = load_catalog()
