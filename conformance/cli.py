@@ -1,125 +1,145 @@
-"""The ``ipc-conformance`` command: wires options to the suite run and the report writers.
+"""The ``ipc-conformance`` command: option wiring only; each subcommand lives in ``conformance.commands``.
 
-``run`` executes the suite (a pytest session over ``conformance.suite``) against an
-adapter and writes the report; the exit code is 0 when the implementation is
-conformant, 1 when it is not, 2 when the run itself could not be made.
+Exit codes: 0 yes (conformant, or matching the baseline), 1 no (not conformant),
+2 the command could not do its job (bad arguments, an adapter that does not start
+or fails its handshake, an unreadable report); always with a one-line reason.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
+import importlib
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["main"]
+__all__ = ["main", "parser"]
 
-EXIT_CONFORMANT, EXIT_NOT_CONFORMANT, EXIT_UNUSABLE = 0, 1, 2
+_EDITION = "v0.32"
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ipc-conformance", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="run the suite against an implementation and write a report")
-    run.add_argument(
+def _workers(text: str) -> str:
+    if text in ("auto", "logical") or (text.isdigit() and int(text) >= 0):
+        return text
+    raise argparse.ArgumentTypeError(f"expected a number of workers or 'auto', got {text!r}")
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _adapter_option(parser: argparse.ArgumentParser, default: str | None = "reference") -> None:
+    parser.add_argument(
         "--adapter",
-        default="reference",
-        help="'reference', 'reference-subprocess', module:Class, or a command line (default: reference)",
+        default=default,
+        metavar="ADAPTER",
+        help="'reference', 'reference-subprocess', module:Class, or a command line"
+        + (f" (default: {default})" if default else ""),
     )
-    run.add_argument("--edition", default="v0.32", help="spec edition (default: v0.32)")
+
+
+def _timeout_option(parser: argparse.ArgumentParser, default: float | None = 10.0) -> None:
+    parser.add_argument(
+        "--timeout",
+        type=_positive,
+        default=default,
+        metavar="SECONDS",
+        help="base timeout of every adapter call"
+        + (f" (default: {default})" if default else " (default: as recorded)"),
+    )
+
+
+def _run_options(run: argparse.ArgumentParser) -> None:
+    _adapter_option(run)
+    run.add_argument("--edition", default=_EDITION, help=f"spec edition (default: {_EDITION})")
     run.add_argument(
         "--strict", action="store_true", help="IMPL (Electron v0.32 compatibility) failures fail too"
     )
-    run.add_argument("-n", dest="workers", default="0", help="parallel workers (pytest-xdist), or 'auto'")
-    run.add_argument("--seed", type=int, help="Hypothesis seed, to replay a run")
+    run.add_argument(
+        "-n", dest="workers", type=_workers, default="0", metavar="N", help="parallel workers, or auto"
+    )
+    run.add_argument("--seed", type=int, help="Hypothesis seed (default: a new one, recorded in the report)")
     run.add_argument("--profile", choices=("quick", "thorough"), default="quick", help="Hypothesis effort")
+    run.add_argument("--report-dir", type=Path, metavar="DIR", help="default: reports/<implementation>/<run>")
+    run.add_argument("--baseline", type=Path, metavar="FILE", help="known failures (TOML or YAML)")
     run.add_argument(
-        "--report-dir", type=Path, help="where to write the report (default: reports/<impl>/<run>)"
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="write the current failures as a baseline, judge by it",
     )
-    run.add_argument("-k", dest="keyword", help="only tests matching this pytest -k expression")
     run.add_argument(
-        "--timeout", type=float, default=10.0, help="base timeout of every adapter call, seconds"
+        "-k", dest="keyword", metavar="PATTERN", help="only tests matching this pytest -k expression"
     )
-    commands.add_parser("clauses", help="list the clause catalog")
-    return parser
+    _timeout_option(run)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")[:80] or "implementation"
+def parser() -> argparse.ArgumentParser:
+    """Return the parser of the command line and its subcommands."""
+    top = argparse.ArgumentParser(
+        prog="ipc-conformance",
+        description="The Electron v0.32 renderer IPC conformance suite.",
+        epilog="Exit codes: 0 yes (conformant, or matching the baseline), 1 no (not conformant), "
+        "2 the command could not do its job (or the run was interrupted); the last line says why.",
+    )
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _run_options(
+        commands.add_parser("run", help="run the suite against an implementation; write the reports")
+    )
 
+    clauses = commands.add_parser("clauses", help="list the clause catalog")
+    clauses.add_argument("--area", help="only this area (CH, ORD, SER, RET, BLK, HOST, M2R, DEP, ERR)")
+    clauses.add_argument(
+        "--level", type=str.upper, choices=("MUST", "IMPL", "UNSPEC", "UB"), help="only this level"
+    )
 
-def _run(args: argparse.Namespace) -> int:
-    import pytest
+    check = commands.add_parser("check-adapter", help="smoke-test an adapter's protocol, step by step")
+    check.add_argument("adapter", metavar="ADAPTER", help="as for run --adapter")
+    _timeout_option(check)
 
-    from conformance.adapters import AdapterError, load_adapter
-    from conformance.reporting.collector import ReportCollector
+    compare = commands.add_parser(
+        "compare", help="a matrix of implementations by clause from several reports"
+    )
+    compare.add_argument(
+        "reports", nargs="+", type=Path, metavar="REPORT", help="report.json files or their folders"
+    )
+    compare.add_argument("--format", choices=("markdown", "html"), default="markdown")
+    compare.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of stdout")
 
-    try:
-        adapter = load_adapter(args.adapter)
-        hello = adapter.hello()
-        adapter.close()
-    except (AdapterError, ImportError, ValueError, OSError) as error:
-        reason = str(error)
-        if isinstance(error, AdapterError):
-            reason = error.reason + (f" (try: {error.hint})" if error.hint else "")
-        print(f"ipc-conformance: cannot use adapter {args.adapter!r}: {reason}", file=sys.stderr)
-        if isinstance(error, AdapterError) and error.stderr:
-            print("adapter stderr (last lines):", error.stderr, sep="\n", file=sys.stderr)
-        return EXIT_UNUSABLE
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    report_dir = args.report_dir or Path("reports") / _slug(hello.name) / stamp
-    run_info = {
-        "adapter": args.adapter,
-        "implementation": {"name": hello.name, "version": hello.version, "language": hello.language},
-        "edition": args.edition,
-        "strict": args.strict,
-        "profile": args.profile,
-        "seed": args.seed,
-    }
-    collector = ReportCollector(report_dir, run_info)
-    pytest_args = [
-        "--pyargs",
-        "conformance.suite",
-        "-p",
-        "no:cacheprovider",
-        f"--ipc-adapter={args.adapter}",
-        f"--ipc-edition={args.edition}",
-        f"--ipc-profile={args.profile}",
-        f"--ipc-timeout={args.timeout}",
-        "-q",
-    ]
-    if args.workers not in ("0", 0):
-        pytest_args += ["-n", str(args.workers)]
-    if args.strict:
-        pytest_args.append("--ipc-strict")
-    if args.seed is not None:
-        pytest_args.append(f"--hypothesis-seed={args.seed}")
-    if args.keyword:
-        pytest_args += ["-k", args.keyword]
-    code = pytest.main(pytest_args, plugins=[collector])
-    if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.INTERRUPTED):
-        print(f"ipc-conformance: the run could not be made (pytest exit code {int(code)})", file=sys.stderr)
-        return EXIT_UNUSABLE
-    print(f"{collector.verdict}: {hello.name} {hello.version}; report in {report_dir}")
-    return EXIT_CONFORMANT if collector.verdict == "CONFORMANT" else EXIT_NOT_CONFORMANT
+    replay = commands.add_parser("replay", help="run one failing test of a report again, with its seed")
+    replay.add_argument("report", type=Path, metavar="REPORT", help="a report.json or its folder")
+    replay.add_argument("test", metavar="TEST", help="the test's ID, or a unique part of it")
+    _adapter_option(replay, default=None)
+    replay.add_argument(
+        "--scenario",
+        action="store_true",
+        help="run only the recorded scenario through the adapter; print its trace",
+    )
+    _timeout_option(replay, default=None)
 
-
-def _clauses() -> int:
-    from conformance.catalog import load_catalog
-
-    for clause in load_catalog():
-        print(f"{clause.id:8} {clause.level.value:7} {clause.statement}")
-    return EXIT_CONFORMANT
+    render = commands.add_parser(
+        "render", help="render junit.xml, report.html and summary.md from a report.json"
+    )
+    render.add_argument("report", type=Path, metavar="REPORT", help="a report.json or its folder")
+    render.add_argument("--output-dir", type=Path, metavar="DIR", help="default: beside the report")
+    return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
-    args = _parser().parse_args(argv)
-    if args.command == "run":
-        return _run(args)
-    return _clauses()
+    """Run the command line; return the exit code (argparse's 2 for bad arguments)."""
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exit:
+        return exit.code if isinstance(exit.code, int) else 2
+    module = importlib.import_module(f"conformance.commands.{args.command.replace('-', '_')}")
+    code: int = module.main(args)
+    return code
 
 
 if __name__ == "__main__":

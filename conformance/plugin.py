@@ -5,11 +5,22 @@ Loaded through the ``pytest11`` entry point, so ``pytest --pyargs conformance
 clause IDs it checks; the outcome of each test is mapped onto the closed set of
 ``Status`` values (an IMPL violation is INCOMPATIBLE, and fails the run only
 with ``--ipc-strict``; an adapter failure is ERROR or TIMEOUT, never FAIL).
+
+A test may be skipped only as UNSUPPORTED (a capability the implementation does
+not claim); any other skip or xfail of a suite test is ERROR, and fails the pytest
+run, for a skip is no verdict.  A test whose xdist worker died is ERROR too.
+While adapters are in use, SIGTERM interrupts the run as Ctrl-C does (unless
+something else handles it), so that the session ends and closes its adapters.
 """
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 from collections.abc import Callable, Generator, Iterator, Mapping
+from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -58,6 +69,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="base timeout of every call into the adapter; a scenario adds its scripted time (default 10)",
     )
     group.addoption(
+        "--ipc-start-timeout",
+        dest="ipc_start_timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long a subprocess adapter may take to start and answer hello (default 10)",
+    )
+    group.addoption(
         "--ipc-restart-budget",
         dest="ipc_restart_budget",
         type=int,
@@ -78,6 +97,60 @@ def pytest_configure(config: pytest.Config) -> None:
         edition_for(config.getoption("ipc_edition"))
     except LookupError as error:
         raise pytest.UsageError(str(error)) from None
+    config.pluginmanager.register(_CrashedWorkers(config), "ipc-crashed-workers")
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """Turn SIGTERM into KeyboardInterrupt: pytest then ends the session and its fixtures close."""
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """Within, SIGTERM raises KeyboardInterrupt, unless something else already handles SIGTERM."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    if not main_thread or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+class _CrashedWorkers:
+    """Gives a test whose xdist worker died an ERROR, so that it is not missing from the report."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self._root = config.rootpath
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_handlecrashitem(self, crashitem: str, report: pytest.TestReport) -> None:
+        if clauses := _clauses_of(self._root, crashitem):
+            report.user_properties.append(("ipc_status", Status.ERROR.value))
+            report.user_properties.append(("ipc_clauses", clauses))
+
+
+def _clauses_of(root: Path, nodeid: str) -> list[str]:
+    """Return the clause IDs that the test ``nodeid`` (under ``root``) is marked with, or []."""
+    import importlib
+
+    path, *names = nodeid.split("::")
+    module_path = (root / path).resolve()
+    parts = [module_path.stem]
+    package = module_path.parent
+    while (package / "__init__.py").exists():
+        parts.insert(0, package.name)
+        package = package.parent
+    try:
+        target: Any = importlib.import_module(".".join(parts))
+        for name in names:
+            target = getattr(target, name.split("[", 1)[0])
+    except Exception:  # a module that does not import, a name not found: no clauses known
+        return []
+    marks = getattr(target, "pytestmark", [])
+    return [clause for mark in marks if mark.name == "clause" for clause in mark.args]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -157,14 +230,18 @@ def ipc_session(request: pytest.FixtureRequest) -> Iterator[Any]:
 
     config = request.config
     spec = config.getoption("ipc_adapter")
+    start_timeout = config.getoption("ipc_start_timeout")
     session = SuiteSession(
-        lambda: load_adapter(spec),
+        lambda: load_adapter(spec, start_timeout=start_timeout),
         call_timeout=config.getoption("ipc_timeout"),
         restart_budget=config.getoption("ipc_restart_budget"),
     )
     config.stash[_SESSION_KEY] = session
-    yield session
-    session.close()
+    with _sigterm_interrupts():
+        try:
+            yield session
+        finally:
+            session.close()
 
 
 @pytest.fixture
@@ -216,14 +293,21 @@ def _adapter_status(error: BaseException | None) -> Status | None:
     return None
 
 
+def _skip_reason(report: pytest.TestReport) -> str:
+    wasxfail = getattr(report, "wasxfail", None)
+    if wasxfail is not None:
+        return f"xfail: {wasxfail}" if wasxfail else "xfail"
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    return str(reason).removeprefix("Skipped: ")
+
+
 def _status(report: pytest.TestReport, error: BaseException | None, strict: bool) -> Status:
     import hypothesis.errors
 
     from conformance.catalog import load_catalog
 
     if report.skipped:
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        return Status.UNSUPPORTED if UNSUPPORTED_PREFIX in reason else Status.ERROR
+        return Status.UNSUPPORTED if _skip_reason(report).startswith(UNSUPPORTED_PREFIX) else Status.ERROR
     if report.passed:
         return Status.PASS
     if isinstance(error, hypothesis.errors.Unsatisfiable):
@@ -259,6 +343,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if status is Status.INCOMPATIBLE:
         report.outcome = "skipped"
         report.wasxfail = "INCOMPATIBLE with Electron v0.32 (IMPL): " + ", ".join(violated)
+    if status is Status.ERROR and report.skipped:
+        report.longrepr = (
+            f"the test was skipped ({_skip_reason(report)}), but a suite test may be skipped only as "
+            "UNSUPPORTED: a skip is no verdict"
+        )
+        report.outcome = "failed"
+        with contextlib.suppress(AttributeError):
+            del report.wasxfail
     if status is Status.UNSUPPORTED and report.failed:  # Hypothesis rejected every example
         why = ipc.last_rejected if isinstance(ipc, IpcFixture) else None
         path, lineno, _ = item.location

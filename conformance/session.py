@@ -193,18 +193,30 @@ class SuiteSession:
         except AdapterError as error:
             self._broken = error
             raise
-        except (jsonschema.ValidationError, ValueError) as error:
-            self._broken = AdapterError(
-                "the adapter returned an invalid trace", step=Step.COLLECT, received=str(error)[:2000]
+        except (jsonschema.ValidationError, ValueError, RecursionError) as error:
+            self._broken = self._with_context(
+                adapter,
+                AdapterError(
+                    "the adapter returned an invalid trace", step=Step.COLLECT, received=str(error)[:2000]
+                ),
             )
             raise self._broken from error
         except Exception as error:  # an in-process adapter's own bug
-            self._broken = AdapterError(
-                f"the adapter raised {type(error).__name__}: {error}",
-                step=Step.RUN,
-                detail=traceback.format_exc(),
+            self._broken = self._with_context(
+                adapter,
+                AdapterError(
+                    f"the adapter raised {type(error).__name__}: {error}",
+                    step=Step.RUN,
+                    detail=traceback.format_exc(),
+                ),
             )
             raise self._broken from error
+
+    def _with_context(self, adapter: Adapter, error: AdapterError) -> AdapterError:
+        """Return ``error`` naming the implementation, with the adapter's stderr tail if it has one."""
+        tail = getattr(adapter, "stderr_tail", None)
+        name = f"{self._hello.name} {self._hello.version}" if self._hello is not None else "the adapter"
+        return error.add_context(implementation=name, stderr=tail() if callable(tail) else "")
 
     def close(self) -> None:
         """Close the adapter."""

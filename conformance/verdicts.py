@@ -29,7 +29,9 @@ class Status(StrEnum):
     UNSUPPORTED = "UNSUPPORTED"
     """The test needs a capability the implementation said it lacks."""
     ERROR = "ERROR"
-    """The implementation or its adapter broke: crashed, answered nonsense, broke the protocol."""
+    """The implementation or its adapter broke (crashed, answered nonsense, broke the protocol), or
+    the test gave no verdict: it was skipped for another reason than a missing capability, or the
+    process running it died."""
     TIMEOUT = "TIMEOUT"
     """The adapter did not answer within the call's timeout."""
 

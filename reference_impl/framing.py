@@ -89,7 +89,10 @@ def encode_frame(kind: bytes, payload: bytes) -> bytes:
 
 def write_all(fd: int, data: bytes) -> None:
     """Write all of ``data`` to the blocking descriptor ``fd``."""
-    view = memoryview(data)
+    written = os.write(fd, data)
+    if written == len(data):
+        return
+    view = memoryview(data)[written:]
     while view:
         view = view[os.write(fd, view) :]
 

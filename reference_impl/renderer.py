@@ -87,6 +87,8 @@ class Renderer:
         """Block on the pipe until a frame of ``kind`` comes; queue the others, in order, in the inbox."""
         while True:
             frames = self._read()
+            if len(frames) == 1 and frames[0].kind == kind:  # the usual case: the answer alone
+                return frames[0].payload
             for index, frame in enumerate(frames):
                 if frame.kind == kind:
                     self._inbox.extend(frames[:index] + frames[index + 1 :])

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 from conformance.values.model import (
     HOLE,
@@ -41,6 +41,7 @@ class _Nothing:
 
 
 _NOTHING: Final = _Nothing()
+_AS_IS: Final = frozenset({str, float, bool, type(None)})
 
 _DECODER: Final = json.JSONDecoder(
     object_pairs_hook=lambda pairs: ordered_object(pairs, keep_proto=False),
@@ -86,6 +87,18 @@ class _Converter:
         """Return the base value for ``value`` at ``depth``, or ``_NOTHING``."""
         if depth >= MAX_DEPTH:
             return _NOTHING
+        kind = type(value)  # the plain Python types first: the same result as the general rules below, sooner
+        if kind in _AS_IS:
+            return value
+        if kind is int:
+            return js_number(value)  # type: ignore[arg-type]
+        if kind is list or kind is dict:
+            if id(value) in self._seen:
+                return None
+            self._seen.add(id(value))
+            if kind is list:
+                return self._array(value, depth)  # type: ignore[arg-type]
+            return self._dict(value, depth)  # type: ignore[arg-type]
         if value is None or isinstance(value, bool | str | float):
             return value
         if isinstance(value, int):
@@ -105,7 +118,7 @@ class _Converter:
             case JSArray():
                 return self._array(value.items, depth)  # non-index properties are dropped (SER-5)
             case dict():
-                return self._object([(property_key(key), item) for key, item in value.items()], depth)
+                return self._dict(value, depth)
             case JSObject():
                 # Accessors are skipped without calling the getter (SER-6).
                 return self._object(
@@ -124,6 +137,19 @@ class _Converter:
 
     def _array(self, items: Sequence[object], depth: int) -> list[object]:
         return [self.element(item, depth + 1) for item in items if item is not HOLE]
+
+    def _dict(self, value: dict[Any, object], depth: int) -> dict[str, object]:
+        """Convert a dict; keys that need no JavaScript rule (ASCII, not an index, not ``__proto__``) fast."""
+        if not all(type(key) is str and key.isascii() and not key[:1].isdigit() for key in value) or (
+            "__proto__" in value
+        ):
+            return self._object([(property_key(key), item) for key, item in value.items()], depth)
+        converted: dict[str, object] = {}
+        for key, item in value.items():
+            item = self.value(item, depth + 1)
+            if item is not _NOTHING:
+                converted[key] = item
+        return dict(sorted(converted.items()))
 
     def _object(self, properties: list[tuple[str | JSSymbol, object]], depth: int) -> dict[str, object]:
         """Convert properties in JavaScript enumeration order; the result's keys sorted by UTF-8 bytes."""

@@ -1,7 +1,8 @@
 """Turns an adapter spec (from the command line or a config) into a running ``Adapter``.
 
 Specs: ``reference`` (the built-in reference implementation, in-process),
-``reference-subprocess`` (the same behind the subprocess protocol), ``module:Class``
+``reference-subprocess`` (the same behind the subprocess protocol), ``node:NAME`` (an
+adapter of the Node.js kit in ``adapters/node``, see ``node_spec``), ``module:Class``
 (an importable in-process adapter class), or any other string: a command line for a
 subprocess adapter.
 """
@@ -16,6 +17,7 @@ import sys
 from collections.abc import Mapping
 
 from conformance.adapters.errors import AdapterStartError
+from conformance.adapters.node_spec import NODE_PREFIX, node_command
 from conformance.adapters.protocol import Adapter
 from conformance.adapters.subprocess_adapter import SubprocessAdapter
 
@@ -46,6 +48,8 @@ def load_adapter(
     if spec == "reference-subprocess":
         argv = [sys.executable, "-m", REFERENCE_PACKAGE]
         return SubprocessAdapter(argv, env=env, cwd=cwd, start_timeout=start_timeout)
+    if spec.startswith(NODE_PREFIX):
+        return SubprocessAdapter(node_command(spec), env=env, cwd=cwd, start_timeout=start_timeout)
     if (match := _CLASS_SPEC.match(spec)) is not None:
         return _instantiate(match["module"], match["name"], spec)
     try:

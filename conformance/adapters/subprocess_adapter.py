@@ -3,7 +3,13 @@
 The suite writes one request per line to the adapter's stdin and reads one answer
 per line from its stdout, each call bounded by a hard timeout; stderr is drained into
 a bounded tail for error messages.  After any failure the adapter's process group is
-killed, and ``restart()`` starts a fresh one.  POSIX only (process groups, signals).
+killed, and ``restart()`` starts a fresh one.
+
+Nothing the adapter starts outlives it: the adapter leads a process group of its
+own, killed as a whole (SIGTERM, then SIGKILL); a watchdog (``/bin/sh``, in a session
+of its own) kills that group if this process dies without doing so; and descendants
+that left the group are found by the marker ``IPC_CONFORMANCE_ADAPTER`` in their
+environment (on Linux, through ``/proc``).  POSIX only (process groups, signals).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import itertools
 import json
 import logging
 import os
+import secrets
 import selectors
 import shlex
 import signal
@@ -22,7 +29,7 @@ import time
 import weakref
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, Final
 
 from conformance.adapters.errors import (
     AdapterCrashed,
@@ -55,13 +62,18 @@ from conformance.adapters.messages import (
 )
 from conformance.adapters.protocol import Hello
 
-__all__ = ["SubprocessAdapter"]
+__all__ = ["MARKER_VARIABLE", "SubprocessAdapter"]
 
 _log = logging.getLogger(__name__)
 
+MARKER_VARIABLE: Final = "IPC_CONFORMANCE_ADAPTER"
+"""Set in the adapter's environment to a value unique to each start; inherited by its descendants."""
 _READ_CHUNK = 1 << 16
 _STDERR_KEEP = 1 << 14
-_POLL = 0.05  # how often a wait checks that the adapter process is still alive
+_POLL = 0.05  # without pidfd_open only: how often a wait checks that the adapter is still alive
+_SWEEPS = 3  # rounds of killing marked processes (one may fork while the previous round runs)
+_WATCHDOG = 'read -r _; kill -s KILL -- "-$1" 2>/dev/null'
+"""Waits for the end of its stdin (a pipe only this process holds), then kills process group ``$1``."""
 
 
 class _OutputEnded(Exception):
@@ -112,6 +124,68 @@ def _signal_group(pgid: int, signum: signal.Signals) -> None:
         os.killpg(pgid, signum)
 
 
+def _marked(entry: bytes) -> list[int]:
+    """Return the processes (other than this one) whose environment holds ``entry`` (``NAME=value``)."""
+    try:
+        names = [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        try:
+            with open(f"/proc/{name}/environ", "rb") as environ:
+                if entry in environ.read().split(b"\0"):
+                    found.append(int(name))
+        except OSError:  # gone, or not ours to read
+            continue
+    return [pid for pid in found if pid != os.getpid()]
+
+
+def _sweep(entry: bytes) -> None:
+    """Kill every process marked with ``entry``: descendants of the adapter that left its group."""
+    for _ in range(_SWEEPS):
+        pids = _marked(entry)
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        if not pids:
+            return
+
+
+class _Watchdog:
+    """A ``/bin/sh`` in a session of its own that kills a process group if this process dies first.
+
+    It reads a pipe that only this process holds: its end (this process exiting,
+    even by SIGKILL) makes the shell kill the group.  ``dismiss()`` ends it without that.
+    """
+
+    def __init__(self, pgid: int) -> None:
+        read_end, self._write_end = os.pipe()  # both close-on-exec: no other child inherits them
+        try:
+            self._shell: subprocess.Popen[bytes] | None = subprocess.Popen(
+                ["/bin/sh", "-c", _WATCHDOG, "ipc-conformance-watchdog", str(pgid)],
+                stdin=read_end,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError as error:
+            _log.warning("no watchdog for adapter process group %d: %s", pgid, error)
+            self._shell = None
+        finally:
+            os.close(read_end)
+
+    def dismiss(self) -> None:
+        """Stop the watchdog without it killing anything (the group is dealt with already)."""
+        if self._shell is not None:
+            self._shell.kill()
+            self._shell.wait()
+            self._shell = None
+        if self._write_end >= 0:
+            os.close(self._write_end)
+            self._write_end = -1
+
+
 class _Process:
     """One adapter process, leader of its own process group, with line framing on its stdout."""
 
@@ -123,30 +197,48 @@ class _Process:
         cwd: str | os.PathLike[str] | None,
         max_line_bytes: int,
     ) -> None:
+        marker = secrets.token_hex(8)
+        self.marker = f"{MARKER_VARIABLE}={marker}".encode()
         self.popen = subprocess.Popen(
             list(argv),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env=env,
+            env={**(os.environ if env is None else env), MARKER_VARIABLE: marker},
             cwd=cwd,
             bufsize=0,
             start_new_session=True,
         )
+        self._watchdog = _Watchdog(self.popen.pid)
         stdin, stdout, stderr = self.popen.stdin, self.popen.stdout, self.popen.stderr
         assert stdin is not None and stdout is not None and stderr is not None
         self.stderr = _StderrTail(stderr)
         self._stdin, self._stdout = stdin, stdout
         os.set_blocking(stdin.fileno(), False)
         os.set_blocking(stdout.fileno(), False)
+        self._exit_fd = self._open_exit_fd()
         self._readable = selectors.DefaultSelector()
         self._readable.register(stdout, selectors.EVENT_READ)
         self._writable = selectors.DefaultSelector()
         self._writable.register(stdin, selectors.EVENT_WRITE)
+        if self._exit_fd is not None:
+            self._readable.register(self._exit_fd, selectors.EVENT_READ)
+            self._writable.register(self._exit_fd, selectors.EVENT_READ)
         self._buffer = bytearray()
         self._scanned = 0
         self._max_line_bytes = max_line_bytes
         self.stopped = False
+
+    def _open_exit_fd(self) -> int | None:
+        """Return a descriptor that becomes readable when the process exits (Linux), or None."""
+        pidfd_open = getattr(os, "pidfd_open", None)
+        if pidfd_open is None:
+            return None
+        try:
+            fd: int = pidfd_open(self.popen.pid)
+        except OSError:
+            return None
+        return fd
 
     @property
     def pid(self) -> int:
@@ -154,19 +246,29 @@ class _Process:
         return self.popen.pid
 
     def _ready(self, selector: selectors.BaseSelector, deadline: float) -> bool:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
-        return bool(selector.select(min(remaining, _POLL)))
+        """Wait for the pipe of ``selector``: True when it is ready, False once the process has exited.
+
+        Raise ``TimeoutError`` at ``deadline``.  The exit is seen through the pidfd
+        where there is one; otherwise by polling, since a child of the adapter may
+        hold the pipe open after the adapter itself is gone.
+        """
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            wait = remaining if self._exit_fd is not None else min(remaining, _POLL)
+            events = selector.select(wait)
+            if any(key.fileobj != self._exit_fd for key, _ in events):
+                return True
+            if events or (self._exit_fd is None and self.popen.poll() is not None):
+                return False
 
     def write(self, data: bytes, deadline: float) -> None:
         """Write ``data`` to stdin before ``deadline`` (``TimeoutError``), or raise ``_OutputEnded``."""
         view = memoryview(data)
         while view:
             if not self._ready(self._writable, deadline):
-                if self.popen.poll() is not None:
-                    raise _OutputEnded(b"")
-                continue
+                raise _OutputEnded(b"")
             try:
                 view = view[os.write(self._stdin.fileno(), view) :]
             except BlockingIOError:
@@ -207,9 +309,13 @@ class _Process:
         while (line := self._take_line()) is None:
             if self._ready(self._readable, deadline):
                 self._read_some()
-            elif self.popen.poll() is not None and not self._read_some():
+            elif not self._read_some():
                 raise _OutputEnded(bytes(self._buffer))
         return line
+
+    def pending(self) -> bytes:
+        """Return what was read past the last line taken (output nobody asked for, if any)."""
+        return bytes(self._buffer)
 
     def unsolicited(self) -> bytes:
         """Return the output waiting now, when no answer is due (``_OutputEnded`` if it ended)."""
@@ -229,7 +335,7 @@ class _Process:
         self._stdin.close()
 
     def stop(self, grace: float) -> None:
-        """Kill the process group: SIGTERM, SIGKILL after ``grace`` seconds; close the pipes."""
+        """Kill the process group (SIGTERM, SIGKILL after ``grace`` seconds) and marked escapees; close."""
         if self.stopped:
             return
         self.stopped = True
@@ -237,8 +343,12 @@ class _Process:
         self.wait_exit(grace)
         _signal_group(self.pid, signal.SIGKILL)
         self.wait_exit(grace)
+        _sweep(self.marker)
+        self._watchdog.dismiss()
         self.close_stdin()
         self._readable.close()
+        if self._exit_fd is not None:
+            os.close(self._exit_fd)
         self._stdout.close()
         self.stderr.wait(grace)
 
@@ -280,8 +390,9 @@ def _positive(name: str, value: float) -> float:
 class SubprocessAdapter:
     """An implementation reached through the JSON-lines protocol, in a child process of its own.
 
-    ``env`` (if given) replaces the environment of the command; ``grace`` is how long
-    ``close()`` waits for an answer and for the exit, and how long SIGTERM may take.
+    ``env`` (if given) replaces the environment of the command (``MARKER_VARIABLE`` is
+    added to it either way); ``grace`` is how long ``close()`` waits for an answer and
+    for the exit, and how long SIGTERM may take.
     One call at a time: an instance is not meant to be shared between threads.
     """
 
@@ -443,6 +554,7 @@ class SubprocessAdapter:
             process.write(line, deadline)
             data = decode_line(process.read_line(deadline), step=expected.step)
             self._check_seq(data, request, expected.step)
+            self._check_alone(process, request, expected.step)
             answer = parse_response(data, expected)
         except TimeoutError:
             failure = AdapterTimeout(
@@ -458,8 +570,16 @@ class SubprocessAdapter:
                 received=excerpt(too_long.start, 120),
                 hint="raise max_line_bytes if such large answers are legitimate",
             )
+        except RecursionError:
+            failure = ProtocolError.during(
+                expected.step, "the answer is nested too deeply to be checked", expected=wanted
+            )
         except AdapterError as error:
             failure = error
+        except BaseException as interruption:  # KeyboardInterrupt, or a bug here: the answer is lost
+            reason = f"interrupted by {type(interruption).__name__} while waiting for {wanted}"
+            self._fail(process, AdapterError(reason, step=request.step))
+            raise
         else:
             self._answered = range(self._answered.start if self._answered else request.seq, request.seq + 1)
             return answer
@@ -495,6 +615,20 @@ class SubprocessAdapter:
             answer_step,
             f"{what} came before the {request.cmd} request (seq {request.seq})",
             expected="nothing between an answer and the next request",
+            received=excerpt(extra),
+            hint=STDOUT_HINT,
+        )
+
+    def _check_alone(self, process: _Process, request: Request, answer_step: Step) -> None:
+        extra = process.pending()
+        if not extra:
+            return
+        seq = _seq_of(extra.split(b"\n", 1)[0])
+        what = f"a second answer to request seq {seq}" if seq == request.seq else "more output"
+        raise ProtocolError.during(
+            answer_step,
+            f"{what} came right after the answer to the {request.cmd} request (seq {request.seq})",
+            expected="nothing after an answer until the next request",
             received=excerpt(extra),
             hint=STDOUT_HINT,
         )

@@ -6,13 +6,22 @@ is not called for it, one removed meanwhile still is); a ``once`` listener is
 removed just before it runs; a listener that throws stops the rest.  Replaying a
 trace's messages through the model, with the scripted actions of the listeners
 that ran, gives the listener calls every message must have produced (ORD-6).
+
+What throws out of a listener: a ``throw`` action, and on a sendSync message an
+assignment of ``returnValue`` that throws in main (RET-3), when the edition says so.
+Calls (``webContentsSend``, ``reply``, ``webviewSend``...) never do, even when the
+call throws (M2R-7, HOST-6): a scenario records their exception, and the listener
+goes on (scenario.schema.json).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from conformance.values.codec import decode
+from conformance.values.model import Value
 
 __all__ = ["EmitterModel", "Registration", "expected_calls"]
 
@@ -33,15 +42,24 @@ class Registration:
 
     @property
     def throws(self) -> bool:
-        """Return whether one of the listener's actions throws out of it."""
+        """Return whether the listener has a ``throw`` action (it always throws out of the listener)."""
         return any(action["op"] == "throw" for action in self.actions)
+
+
+def _never(value: Value) -> bool:
+    return False
 
 
 @dataclass
 class EmitterModel:
-    """The listeners of one process, by channel, in registration order."""
+    """The listeners of one process, by channel, in registration order.
+
+    ``assignment_throws`` tells whether assigning a value to a sync event's
+    ``returnValue`` throws (RET-3; the edition's rule); by default it never does.
+    """
 
     by_channel: dict[str, list[Registration]] = field(default_factory=dict)
+    assignment_throws: Callable[[Value], bool] = _never
 
     def add(self, registration: Registration) -> None:
         """Register ``registration`` last on its channel."""
@@ -62,8 +80,8 @@ class EmitterModel:
         else:
             self.by_channel.pop(channel, None)
 
-    def dispatch(self, channel: str) -> list[str]:
-        """Dispatch one message on ``channel``; return the ids of the listeners that run, in order.
+    def dispatch(self, channel: str, *, sync: bool = False) -> list[str]:
+        """Dispatch one message on ``channel`` (a sendSync one if ``sync``); return the listeners that run.
 
         Applies what those listeners do to the emitter as they run (adding and
         removing listeners), and stops after a listener that throws.
@@ -75,10 +93,16 @@ class EmitterModel:
                 self._forget(registration)
             called.append(registration.listener_id)
             for action in registration.actions:
-                if action["op"] == "throw":
+                if action["op"] == "throw" or (sync and self._assignment_throws(action)):
                     return called
                 self.apply(action)
         return called
+
+    def _assignment_throws(self, action: Mapping[str, Any]) -> bool:
+        """Return whether ``action`` assigns ``returnValue`` now (not from a timer) a value that throws."""
+        if action["op"] != "return" or "afterMs" in action or action.get("echo"):
+            return False  # an echo assigns the received arguments: an array JSON always carries
+        return self.assignment_throws(decode(action["value"]))
 
     def _forget(self, registration: Registration) -> None:
         registrations = self.by_channel.get(registration.channel, [])

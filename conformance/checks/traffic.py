@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from conformance.checks.dispatch import EmitterModel, Registration
+from conformance.editions import Assign, Edition
 from conformance.scenarios import (
     MAIN,
     Listener,
@@ -33,6 +34,7 @@ from conformance.scenarios import (
     web_contents_send,
 )
 from conformance.traces import Event, Trace
+from conformance.values.model import Value
 from conformance.verdicts import Checker
 
 __all__ = [
@@ -238,12 +240,20 @@ def check_fifo(
 
 
 def check_exactly_once(
-    check: Checker, clause: str, traffic: Traffic, trace: Trace, process: str, sent: Sequence[Message]
+    check: Checker,
+    clause: str,
+    traffic: Traffic,
+    trace: Trace,
+    process: str,
+    sent: Sequence[Message],
+    *,
+    edition: Edition | None = None,
 ) -> bool:
     """Expect each message ``sent`` to ``process``'s ipc to reach every listener registered at dispatch once.
 
     Replays the messages, in the order of their first delivery, through the emitter
-    model (listeners added or removed by listener actions take effect as they run);
+    model (listeners added or removed by listener actions take effect as they run;
+    with ``edition``, a sendSync listener's assignment that throws stops the rest, RET-3);
     a message that no listener got although its channel had listeners is lost.
     """
     messages = {m.tag: m for m in sent if m.receiver == process and m.op != "sendToHost"}
@@ -252,14 +262,14 @@ def check_exactly_once(
         tag = tag_of(delivery)
         if tag in messages:
             calls.setdefault(tag, []).append(str(delivery.get("listener")))
-    model = EmitterModel()
+    model = EmitterModel() if edition is None else EmitterModel(assignment_throws=_assignment_throws(edition))
     initially = set()
     for doc in traffic.listeners(process):
         model.add(Registration.from_json(doc))
         initially.add(doc["channel"])
     wrong = []
     for tag, got in calls.items():
-        want = model.dispatch(messages[tag].channel)
+        want = model.dispatch(messages[tag].channel, sync=messages[tag].op in SYNC_OPS)
         if Counter(got) != Counter(want):
             wrong.append((tag, sorted(want), sorted(got)))
     ok = _expect_each(
@@ -274,6 +284,10 @@ def check_exactly_once(
             clause, False, f"{process}: messages sent to it never reached any listener", observed=_shown(lost)
         )
     return ok
+
+
+def _assignment_throws(edition: Edition) -> Callable[[Value], bool]:
+    return lambda value: edition.sync_outcome([Assign(value)]).main_throws
 
 
 def _expect_each(check: Checker, clause: str, wrong: Sequence[tuple[str, Any, Any]], what: str) -> bool:

@@ -1,173 +1,213 @@
-"""Collects the verdict of every test of a run and writes the report (``report.json``, ``summary.md``).
+"""Collects the outcome of every test of a run into a ``Report`` (report.schema.json).
 
 A pytest plugin object: the controller receives every test report (also from
-xdist workers), keeps the status the suite's plugin gave it, and at the end of
-the session summarises per clause and per area, with two scores kept apart:
-conformance (MUST clauses) and Electron v0.32 compatibility (IMPL clauses).
+xdist workers) with the status, clauses, scenario and trace that the suite's
+plugin attached as user properties, and keeps, for each failure, what is needed
+to see it again (message, minimal example, trace, replay seed and blob).
 """
 
 from __future__ import annotations
 
-import json
 import platform
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
 
 import pytest
 
 import conformance
-from conformance.catalog import Catalog, Level, load_catalog
+from conformance.adapters import Hello
+from conformance.catalog import Catalog, load_catalog
+from conformance.reporting import failures, tally
+from conformance.reporting.report import (
+    FORMAT,
+    Failure,
+    Interruption,
+    Observation,
+    Report,
+    Result,
+    RunInfo,
+)
 from conformance.verdicts import Status
 
-__all__ = ["ReportCollector", "TestResult", "summarise_clauses"]
+__all__ = ["ReportCollector", "RunSettings"]
 
-_SEVERITY = [Status.PASS, Status.UNSUPPORTED, Status.INCOMPATIBLE, Status.TIMEOUT, Status.ERROR, Status.FAIL]
-
-
-@dataclass
-class TestResult:
-    """The outcome of one test of the suite."""
-
-    id: str
-    clauses: list[str]
-    status: str
-    duration: float = 0.0
-    violated: list[str] = field(default_factory=list)
-    message: str = ""
-    info: list[list[str]] = field(default_factory=list)
-    """Observations of UNSPEC behaviour: [clause, text] pairs."""
+DETAILS_LIMIT: Final = 20_000
+"""Characters kept of a broken test's traceback (its end, where the cause is)."""
+_QUIET_TYPES: Final = ("ClauseViolation", "AdapterFailure")
+"""Exception types whose text says it all: their names are left out of messages."""
+_WITH_FAILURE: Final = frozenset({Status.FAIL, Status.INCOMPATIBLE, Status.ERROR, Status.TIMEOUT})
+_BROKEN: Final = frozenset({Status.ERROR, Status.TIMEOUT})
 
 
-def _worst(statuses: Iterable[str]) -> str:
-    ranked = sorted((Status(s) for s in statuses), key=_SEVERITY.index)
-    return ranked[-1].value if ranked else "UNTESTED"
+@dataclass(frozen=True)
+class RunSettings:
+    """How the suite was run: what a replay needs to run a test the same way again."""
+
+    adapter: str
+    edition: str
+    strict: bool
+    profile: str
+    seed: int
+    timeout: float
+    keyword: str | None = None
 
 
-def summarise_clauses(results: Iterable[TestResult], catalog: Catalog) -> dict[str, dict[str, Any]]:
-    """Return each clause's status: the worst outcome among the tests that check it.
-
-    A test that failed on other clauses counts as a pass for this one.
-    """
-    by_clause: dict[str, list[str]] = {c.id: [] for c in catalog}
-    tests: dict[str, list[str]] = {c.id: [] for c in catalog}
-    notes: dict[str, list[str]] = {c.id: [] for c in catalog}
-    for result in results:
-        for clause, text in result.info:
-            notes.setdefault(clause, []).append(text)
-        for clause in result.clauses:
-            status = result.status
-            if status in (Status.FAIL, Status.INCOMPATIBLE) and clause not in result.violated:
-                status = Status.PASS
-            by_clause.setdefault(clause, []).append(status)
-            tests.setdefault(clause, []).append(result.id)
-    return {
-        clause.id: {
-            "level": clause.level.value,
-            "area": clause.area,
-            "status": "INFO"
-            if clause.level is Level.UNSPEC and notes[clause.id]
-            else _worst(by_clause[clause.id]),
-            "tests": tests[clause.id],
-            "observations": sorted(set(notes[clause.id])),
-        }
-        for clause in catalog
-    }
+def _utc(stamp: float) -> str:
+    return datetime.fromtimestamp(stamp, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _score(clauses: Mapping[str, Mapping[str, Any]], level: Level) -> dict[str, Any]:
-    judged = [c for c in clauses.values() if c["level"] == level.value and c["status"] != "UNTESTED"]
-    passed = sum(1 for c in judged if c["status"] == Status.PASS)
-    considered = [c for c in judged if c["status"] != Status.UNSUPPORTED]
-    return {
-        "passed": passed,
-        "of": len(considered),
-        "unsupported": len(judged) - len(considered),
-        "percent": round(100 * passed / len(considered), 1) if considered else None,
-    }
+def _texts(report: pytest.TestReport) -> tuple[str, str]:
+    """Return a report's exception text (the crash message with its notes) and its full text."""
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple):
+        reason = str(longrepr[2]).removeprefix("Skipped: ")
+        return reason, reason
+    crash = getattr(longrepr, "reprcrash", None)
+    full = report.longreprtext
+    return (crash.message if crash is not None else full), full
 
 
 class ReportCollector:
-    """A pytest plugin that gathers results and writes the report into ``report_dir``."""
+    """A pytest plugin that gathers the results of a run; ``report()`` returns them as a ``Report``."""
 
-    def __init__(self, report_dir: Path, run_info: Mapping[str, Any]) -> None:
-        self.report_dir = report_dir
-        self.run_info = dict(run_info)
-        self.results: dict[str, TestResult] = {}
+    def __init__(self, settings: RunSettings, hello: Hello) -> None:
+        self.settings = settings
+        self.hello = hello
+        self.results: dict[str, Result] = {}
+        self.collection_errors: list[str] = []
+        self.planned = 0
+        """How many tests the run selected (under xdist, as many as a worker collected)."""
         self.started = time.time()
-        self.verdict: str = "ERROR"
+        self.finished: float | None = None
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.planned = max(self.planned, len(session.items))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: object, ids: Sequence[str]) -> None:
+        self.planned = max(self.planned, len(ids))
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            last = report.longreprtext.strip().splitlines()[-1:] or ["(no message)"]
+            self.collection_errors.append(f"{report.nodeid or 'collection'}: {last[0]}")
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        props_list: list[tuple[str, Any]] = list(report.user_properties)
-        props: dict[str, Any] = dict(props_list)
+        props: dict[str, Any] = dict(report.user_properties)
         if "ipc_status" not in props:
             return
+        status = str(props["ipc_status"])
         result = self.results.setdefault(
-            report.nodeid, TestResult(report.nodeid, list(props["ipc_clauses"]), "")
+            report.nodeid,
+            {
+                "id": report.nodeid,
+                "clauses": list(props["ipc_clauses"]),
+                "status": Status.PASS.value,
+                "duration": 0.0,
+                "message": "",
+                "violated": [],
+                "observations": [],
+            },
         )
-        result.duration += report.duration
-        result.status = _worst([result.status, props["ipc_status"]]) if result.status else props["ipc_status"]
-        result.violated = sorted(set(result.violated) | set(props.get("ipc_violated", [])))
-        if report.failed or props["ipc_status"] != Status.PASS:
-            result.message = report.longreprtext or str(getattr(report, "wasxfail", ""))
-        result.info.extend([str(part) for part in value] for name, value in props_list if name == "ipc_info")
+        result["duration"] = round(result["duration"] + report.duration, 4)
+        result["violated"] = sorted({*result["violated"], *props.get("ipc_violated", [])})
+        info: list[tuple[str, Any]] = [(name, value) for name, value in report.user_properties]
+        result["observations"] += [
+            Observation(clause=value[0], text=value[1]) for name, value in info if name == "ipc_info"
+        ]
+        if status == Status.PASS or tally.worst([result["status"], status]) != status:
+            return
+        result["status"] = status
+        crash, full = _texts(report)
+        result["message"] = failures.message(crash, quiet_types=_QUIET_TYPES)
+        if status in _WITH_FAILURE:
+            result["failure"] = self._failure(report.nodeid, status, props, crash, full)
 
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        catalog = load_catalog()
-        results = list(self.results.values())
-        clauses = summarise_clauses(results, catalog)
-        statuses = {r.status for r in results}
-        strict = bool(self.run_info.get("strict"))
-        failing = {Status.FAIL, Status.ERROR, Status.TIMEOUT} | ({Status.INCOMPATIBLE} if strict else set())
-        self.verdict = "NOT CONFORMANT" if statuses & failing or not results else "CONFORMANT"
-        report = {
-            "run": {
-                **self.run_info,
-                "suite": {"name": "electron-ipc-conformance", "version": conformance.__version__},
-                "started": self.started,
-                "finished": time.time(),
-                "platform": platform.platform(),
-                "python": platform.python_version(),
+    def _failure(self, nodeid: str, status: str, props: dict[str, Any], crash: str, full: str) -> Failure:
+        s = self.settings
+        return {
+            "counterexample": failures.counterexample(crash),
+            "scenario": props.get("ipc_scenario"),
+            "trace": props.get("ipc_trace"),
+            "details": full[-DETAILS_LIMIT:] if status in _BROKEN else None,
+            "replay": {
+                "test": nodeid,
+                "seed": s.seed,
+                "adapter": s.adapter,
+                "edition": s.edition,
+                "profile": s.profile,
+                "strict": s.strict,
+                "timeout": s.timeout,
+                "hypothesis": failures.hypothesis_blob(full),
             },
-            "verdict": self.verdict,
-            "scores": {
-                "conformance": _score(clauses, Level.MUST),
-                "compatibility": _score(clauses, Level.IMPL),
-            },
-            "results": [asdict(r) for r in sorted(results, key=lambda r: r.id)],
-            "clauses": clauses,
         }
-        self.report_dir.mkdir(parents=True, exist_ok=True)
-        (self.report_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-        (self.report_dir / "summary.md").write_text(_summary(report), encoding="utf-8")
 
+    def pytest_sessionfinish(self) -> None:
+        self.finished = time.time()
 
-def _summary(report: Mapping[str, Any]) -> str:
-    """Return the report as Markdown for CI step summaries: verdict, scores, what did not pass."""
-    implementation = report["run"]["implementation"]
-    scores = report["scores"]
-    lines = [
-        f"# {report['verdict']}: {implementation['name']} {implementation['version']}",
-        "",
-        "| score | passed | of | unsupported |",
-        "| --- | --- | --- | --- |",
-        *(
-            f"| {name} ({level}) | {s['passed']} | {s['of']} | {s['unsupported']} |"
-            for name, level, s in (
-                ("conformance", "MUST", scores["conformance"]),
-                ("Electron v0.32 compatibility", "IMPL", scores["compatibility"]),
-            )
-        ),
-        "",
-    ]
-    failing = [
-        (cid, c) for cid, c in report["clauses"].items() if c["status"] not in ("PASS", "UNTESTED", "INFO")
-    ]
-    if failing:
-        lines += ["| clause | level | status |", "| --- | --- | --- |"]
-        lines += [f"| {cid} | {c['level']} | {c['status']} |" for cid, c in failing]
-    else:
-        lines.append("Every tested clause passed.")
-    return "\n".join(lines) + "\n"
+    def run_info(self, interrupted_by: str | None = None) -> RunInfo:
+        """Return what identifies this run: the suite, the implementation, the settings, when and where.
+
+        ``interrupted_by`` says what stopped the run early (a signal's name), if anything did.
+        """
+        import hypothesis  # not before pytest has started: its plugin module is rewritten
+
+        finished = self.finished or time.time()
+        s, hello = self.settings, self.hello
+        return {
+            "id": datetime.fromtimestamp(self.started, UTC).strftime("%Y%m%dT%H%M%SZ"),
+            "suite": {"name": "electron-ipc-conformance", "version": conformance.__version__},
+            "edition": s.edition,
+            "strict": s.strict,
+            "profile": s.profile,
+            "seed": s.seed,
+            "keyword": s.keyword,
+            "timeout": s.timeout,
+            "adapter": s.adapter,
+            "implementation": {
+                "name": hello.name,
+                "version": hello.version,
+                "protocol": hello.protocol,
+                "language": hello.language,
+                "homepage": hello.homepage,
+                "edition": hello.edition,
+                "capabilities": sorted(hello.capabilities),
+                "valueKinds": sorted(hello.value_kinds),
+            },
+            "started": _utc(self.started),
+            "finished": _utc(finished),
+            "duration": round(finished - self.started, 3),
+            "platform": {
+                "system": platform.platform(),
+                "python": platform.python_version(),
+                "pytest": pytest.__version__,
+                "hypothesis": hypothesis.__version__,
+            },
+            "interrupted": None
+            if interrupted_by is None
+            else Interruption(by=interrupted_by, planned=self.planned),
+        }
+
+    def report(self, catalog: Catalog | None = None, *, interrupted_by: str | None = None) -> Report:
+        """Return the run's report, judged on its verdict alone (a baseline is applied afterwards).
+
+        A run stopped early by ``interrupted_by`` (a signal's name) reports the tests that ended before.
+        """
+        catalog = catalog or load_catalog()
+        results = sorted(self.results.values(), key=lambda r: r["id"])
+        clauses = tally.summarise_clauses(results, catalog)
+        strict = self.settings.strict
+        run = self.run_info(interrupted_by)
+        return {
+            "format": FORMAT,
+            "run": run,
+            "verdict": tally.verdict(results, strict=strict, interrupted=interrupted_by is not None),
+            "gate": tally.gate_without_baseline(results, strict=strict, interruption=run["interrupted"]),
+            "scores": tally.scores(clauses),
+            "areas": tally.summarise_areas(clauses, catalog),
+            "clauses": clauses,
+            "results": results,
+        }

@@ -112,5 +112,5 @@ def test_messages_to_a_page_waiting_in_send_sync(
     sent = traffic.sent(trace)
     check = Checker()
     check_fifo(check, "ORD-3", [m for m in sent if m.receiver == "p1"], trace.deliveries("p1"), "p1")
-    check_exactly_once(check, "ORD-6", traffic, trace, "p1", sent)
+    check_exactly_once(check, "ORD-6", traffic, trace, "p1", sent, edition=ipc.edition)
     check.verify()

@@ -91,7 +91,7 @@ def _expect_answer(
 
 
 @pytest.mark.clause("RET-1")
-@suite_settings(max_examples=10)
+@suite_settings(max_examples=25)
 @given(value=json_like_values(max_leaves=5))
 def test_send_sync_returns_the_assigned_value(ipc: IpcFixture, value: Value) -> None:
     """Rejects: sendSync returning undefined, the arguments, or a value other than the one assigned."""
@@ -254,6 +254,28 @@ def test_deferred_answers_reach_their_own_page(ipc: IpcFixture) -> None:
         .listen(MAIN, Listener("other", "other"))
         .script("p1", send_sync("slow"))
         .script("p2", send("other", 1), send_sync("fast"), send("other", 2))
+    )
+    trace = ipc.run(scenario)
+    check = Checker()
+    for page, index, answer in (("p1", 0, "for p1"), ("p2", 1, "for p2")):
+        what = f"{page}'s sendSync returns the value assigned for its own message"
+        _expect_answer(check, "RET-5", trace.call(page, index), answer, what)
+    check.verify()
+
+
+@pytest.mark.clause("RET-5")
+def test_a_deferred_answer_outlives_another_pages_send_sync(ipc: IpcFixture) -> None:
+    """Rejects: a deferred answer sent to the page whose sendSync main handled last (one reply slot).
+
+    p2's sendSync starts well after p1's and is answered at once, while p1's answer is
+    still to come: the order the test above leaves to chance.
+    """
+    scenario = (
+        Scenario("p1", "p2")
+        .listen(MAIN, Listener("slow", "slow", [ret("for p1", after_ms=200)]))
+        .listen(MAIN, Listener("fast", "fast", [ret("for p2")]))
+        .script("p1", send_sync("slow"))
+        .script("p2", wait(50), send_sync("fast"))
     )
     trace = ipc.run(scenario)
     check = Checker()

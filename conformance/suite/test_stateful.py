@@ -134,7 +134,7 @@ class MixedTraffic(RuleBasedStateMachine):
         to_host = [m for m in sent if m.op == "sendToHost"]
         check_fifo(check, "ORD-5", to_host, trace.host_messages("p1"), "host messages from g in p1")
         for process in (MAIN, *PAGES):
-            check_exactly_once(check, "ORD-6", self.traffic, trace, process, sent)
+            check_exactly_once(check, "ORD-6", self.traffic, trace, process, sent, edition=self.ipc.edition)
         check_host_exactly_once(check, "ORD-6", self.traffic, trace, sent)
         check_host_routing(check, "HOST-2", trace, sent)
         check.verify()

@@ -312,6 +312,50 @@ def test_examples_needing_an_unclaimed_value_kind_are_unsupported(
     assert reason in str(run.reports["test_only_booleans"].longrepr)
 
 
+def test_a_skip_for_another_reason_than_a_missing_capability_is_error(
+    run_suite: Any, pytester: pytest.Pytester
+) -> None:
+    pytester.makepyfile(
+        test_toy_skips="""
+        import pytest
+
+        @pytest.mark.clause("CH-1")
+        def test_skips_itself(ipc):
+            pytest.skip("not today")
+
+        @pytest.mark.clause("CH-1")
+        @pytest.mark.skip(reason="flaky on Tuesdays")
+        def test_marked_skip(ipc):
+            pass
+
+        @pytest.mark.clause("CH-1")
+        @pytest.mark.xfail(reason="known bad")
+        def test_marked_xfail(ipc):
+            assert False
+
+        @pytest.mark.clause("CH-1")
+        def test_xfails_itself(ipc):
+            pytest.xfail("gave up")
+        """
+    )
+    run = run_suite("Faithful", "test_toy_skips.py")
+    reasons = {
+        "test_skips_itself": "not today",
+        "test_marked_skip": "flaky on Tuesdays",
+        "test_marked_xfail": "xfail: known bad",
+        "test_xfails_itself": "xfail: gave up",
+    }
+    assert run.statuses == dict.fromkeys(reasons, "ERROR")
+    assert run.ret == pytest.ExitCode.TESTS_FAILED
+    for name, reason in reasons.items():
+        report = run.reports[name]
+        assert report.failed
+        assert not hasattr(report, "wasxfail")
+        assert f"the test was skipped ({reason}), but a suite test may be skipped only as UNSUPPORTED" in (
+            report.longreprtext
+        )
+
+
 def test_observations_of_unspec_clauses_are_recorded_never_judged(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

@@ -321,6 +321,31 @@ def test_an_invalid_trace_breaks_the_adapter(trace: dict[str, Any]) -> None:
     assert len(started[0].runs) == 1
 
 
+class _Talkative(_Fake):
+    """A fake with a stderr tail, as subprocess adapters have."""
+
+    def stderr_tail(self) -> str:
+        return "trace writer: lost main"
+
+
+def test_an_invalid_trace_names_the_implementation_and_its_stderr_tail() -> None:
+    session = SuiteSession(lambda: _Talkative([{"processes": {}}]))
+    with pytest.raises(AdapterError) as raised:
+        session.run(SCENARIO)
+    assert raised.value.implementation == "fake 0"
+    assert raised.value.stderr == "trace writer: lost main"
+    assert "  stderr (last lines):\n    | trace writer: lost main" in str(raised.value)
+
+
+def test_an_in_process_adapter_without_stderr_has_an_empty_tail() -> None:
+    start, _ = _factory([KeyError("page")])
+    session = SuiteSession(start)
+    with pytest.raises(AdapterError) as raised:
+        session.run(SCENARIO)
+    assert raised.value.implementation == "fake 0"
+    assert raised.value.stderr == ""
+
+
 def test_an_error_answer_fails_the_run_but_keeps_the_adapter() -> None:
     start, started = _factory([AdapterReportedError("cannot express that step", step=Step.RUN)])
     session = SuiteSession(start, restart_budget=0)

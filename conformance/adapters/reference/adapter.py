@@ -26,6 +26,7 @@ from conformance.adapters.reference.interpreter import (
     message_arguments,
     now_ms,
 )
+from conformance.adapters.reference.page_pool import PagePool
 from conformance.values.codec import decode, encode, encode_list
 from conformance.values.model import Value
 from reference_impl import Main, WebContents
@@ -156,18 +157,22 @@ class _Run:
         self.script_ended: set[str] = set()
         self.barriers: dict[str, dict[str, Any]] = {}
         self.last_progress = time.monotonic()
+        self.waiting_for_events = False
+        """Set while settling waits for a pending timer: every event then wakes it."""
         self.changed = threading.Condition()
 
     def page_of(self, contents: WebContents) -> str | None:
         return next((pid for pid, wc in self.pages.items() if wc is contents), None)
 
-    def add(self, process: str, event: dict[str, Any]) -> None:
+    def add(self, process: str, events: list[dict[str, Any]]) -> None:
         with self.changed:
-            self.events[process].append(event)
-            if event["type"] == "script-end":
-                self.script_ended.add(process)
+            self.events[process] += events
             self.last_progress = time.monotonic()
-            self.changed.notify_all()
+            if any(event["type"] == "script-end" for event in events):
+                self.script_ended.add(process)
+                self.changed.notify_all()  # what the waits wait for; they poll for quiet
+            elif self.waiting_for_events:
+                self.changed.notify_all()
 
     def count(self) -> int:
         return sum(len(events) for events in self.events.values())
@@ -186,8 +191,7 @@ class ReferenceAdapter:
     def __init__(self) -> None:
         self.main = self.make_main()
         self.main.on_uncaught_exception(self._main_exception)
-        self._pool: list[WebContents] = []
-        self._guests: dict[tuple[int, str], WebContents] = {}
+        self._pages = PagePool(self.main, self._adopt)
         self._run: _Run | None = None
         self._main_part: MainPart | None = None
 
@@ -228,8 +232,8 @@ class ReferenceAdapter:
                 run.changed.notify_all()
         elif page not in run.ready:
             return  # a late event of an earlier scenario
-        elif "event" in value:
-            run.add(page, value["event"])
+        elif "events" in value:
+            run.add(page, value["events"])
         elif "barrier" in value:
             with run.changed:
                 run.barriers[page] = value
@@ -237,39 +241,10 @@ class ReferenceAdapter:
 
     # Pages
 
-    def _new_page(self, embedder: WebContents | None = None, element: str | None = None) -> WebContents:
-        if embedder is None:
-            contents = self.main.create_page()
-        else:
-            assert element is not None
-            contents = self.main.create_guest(embedder, element)
+    def _adopt(self, contents: WebContents) -> None:
+        """Make a new page the adapter's: its posts reach ``_on_post``, then ``prepare_page`` sees it."""
         contents.on("console-message", lambda value: self._on_post(contents, value))
         self.prepare_page(contents)
-        return contents
-
-    def _assign_pages(self, scenario: Mapping[str, Any]) -> dict[str, WebContents]:
-        pages: dict[str, WebContents] = {}
-        self._pool = [wc for wc in self._pool if not wc.is_destroyed()]
-        top_level = [p for p in scenario["pages"] if "guest" not in p]
-        while len(self._pool) < len(top_level):
-            self._pool.append(self._new_page())
-        for page, contents in zip(top_level, self._pool, strict=False):
-            pages[page["id"]] = contents
-        wanted: set[tuple[int, str]] = set()
-        for page in scenario["pages"]:
-            if "guest" in page:
-                embedder = pages[page["guest"]["embedder"]]
-                key = (embedder.id, page["guest"]["element"])
-                wanted.add(key)
-                guest = self._guests.get(key)
-                if guest is None or guest.is_destroyed():
-                    guest = self._guests[key] = self._new_page(embedder, key[1])
-                pages[page["id"]] = guest
-        for key, guest in list(self._guests.items()):
-            if key not in wanted or guest.is_destroyed():
-                guest.destroy()
-                del self._guests[key]
-        return pages
 
     # The adapter protocol
 
@@ -289,9 +264,9 @@ class ReferenceAdapter:
     def run(self, scenario: Mapping[str, Any], *, timeout: float) -> dict[str, Any]:
         """Run ``scenario`` and return its trace."""
         deadline = time.monotonic() + timeout
-        pages = self._assign_pages(scenario)
+        pages = self._pages.assign(scenario["pages"])
         run = self._run = _Run(pages)
-        main_part = self._main_part = MainPart(self.main, pages, lambda event: run.add("main", event))
+        main_part = self._main_part = MainPart(self.main, pages, lambda event: run.add("main", [event]))
         main_doc = scenario.get("main", {})
 
         def install_main_listeners() -> None:
@@ -315,6 +290,7 @@ class ReferenceAdapter:
 
     def close(self) -> None:
         """Destroy every page and stop main."""
+        self._pages.close()
         self.main.close()
 
     # Waiting
@@ -366,18 +342,31 @@ class ReferenceAdapter:
                 quiet_for = time.monotonic() - run.last_progress
             if count == seen and (pending == 0 or quiet_for * 1000 >= block_ms):
                 return
-            if pending:
-                time.sleep(0.002)
+            if count == seen:  # only timers are left: wait for one to fire (it records an event)
+                remaining = min(block_ms / 1000 - quiet_for, deadline - time.monotonic())
+                self._wait_for_event(run, count, remaining)
             seen = count
+
+    def _wait_for_event(self, run: _Run, count: int, timeout: float) -> None:
+        with run.changed:
+            run.waiting_for_events = True
+            try:
+                run.changed.wait_for(lambda: run.count() != count, timeout=max(timeout, 0.0))
+            finally:
+                run.waiting_for_events = False
 
     def _can_answer(self, run: _Run, page: str) -> bool:
         contents = run.pages[page]
         return not contents.is_destroyed() and not _blocked(run.events[page])
 
     def _discard_unusable(self, run: _Run) -> None:
-        """Destroy the pages a later scenario cannot reuse: blocked, or with an unfinished script."""
+        """Destroy the pages a later scenario cannot reuse: blocked, script unfinished, or a timer pending."""
         for page, contents in run.pages.items():
-            if not contents.is_destroyed() and (_blocked(run.events[page]) or page not in run.script_ended):
+            if not contents.is_destroyed() and (
+                _blocked(run.events[page])
+                or page not in run.script_ended
+                or run.barriers.get(page, {}).get("pendingTimers", 0)
+            ):
                 contents.destroy()
 
 

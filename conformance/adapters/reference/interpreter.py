@@ -21,6 +21,8 @@ Sink = Callable[[dict[str, Any]], None]
 Origin = dict[str, Any]
 _MUTATION_KEY = "__changed_after_send__"
 _RETURNS_UNDEFINED = frozenset({"send", "sendChannel", "sendToHost", "webviewSend"})
+_FLUSH_BEFORE = frozenset({"on", "removeListener", "removeAllListeners", "setTimeout", "busy"})
+"""The process-independent steps that call the implementation (its emitter, its timers) or take time."""
 
 
 def now_ms() -> float:
@@ -148,8 +150,16 @@ class ProcessPart:
                 error.scenario_origin = ctx.origin(index)  # type: ignore[attr-defined]
             raise
 
+    def flush(self) -> None:
+        """Hand the events recorded so far to main; called before control goes to the implementation.
+
+        A no-op here (main records directly); a page batches its events and posts them here.
+        """
+
     def step(self, step: Mapping[str, Any], ctx: Context, origin: Origin) -> None:
         """Run the process-independent steps; subclasses add their own ops."""
+        if step["op"] in _FLUSH_BEFORE:
+            self.flush()
         match step["op"]:
             case "throw":
                 raise ScenarioThrow(step["message"])
@@ -194,6 +204,7 @@ class ProcessPart:
     def call(self, op: str, origin: Origin, function: Callable[[], object]) -> None:
         """Make a call step: record its start, its return value or its exception, then its end."""
         self.record("call-start", origin=origin, op=op)
+        self.flush()
         try:
             result = function()
         except Exception as error:

@@ -2,9 +2,11 @@
 
 Loaded with ``WebContents.load("conformance.adapters.reference.page_program:run", part)``.
 It installs the page's listeners, says ``ready``, and runs its script when main
-says ``go``; every trace event is posted to main as it happens, so that a page
-blocked for ever in ``sendSync`` still leaves its trace.  ``barrier`` messages
-from main are answered in order, which tells main the page has caught up.
+says ``go``.  Trace events are posted to main in batches: whatever was recorded
+goes out before control passes to the implementation (an IPC call, a listener
+returning, a timer) or to a wait, so that a page blocked for ever in ``sendSync``,
+or killed by the implementation, still leaves its whole trace.  ``barrier``
+messages from main are answered in order, which tells main the page has caught up.
 """
 
 from __future__ import annotations
@@ -37,12 +39,35 @@ class PagePart(ProcessPart):
     """A page's listeners, host listeners and script, on the reference implementation's ``Page``."""
 
     def __init__(self, page: Any, part: Mapping[str, Any]) -> None:
-        super().__init__(page.ipc, lambda event: page.post({"event": event}))
+        self._recorded: list[dict[str, Any]] = []
+        super().__init__(page.ipc, self._recorded.append)
         self.page = page
         self.part = part
 
+    def flush(self) -> None:
+        """Post the events recorded since the last flush to main, in one message."""
+        if self._recorded:
+            events = list(self._recorded)
+            self._recorded.clear()
+            self.page.post({"events": events})
+
+    def flushing(self, callback: Callable[..., object]) -> Callable[..., None]:
+        """Return ``callback`` wrapped to flush when it returns (or raises) to the implementation."""
+
+        def run(*args: object) -> None:
+            try:
+                callback(*args)
+            finally:
+                self.flush()
+
+        return run
+
     def listener_function(self, on_call: Callable[[Any, Sequence[Value]], None]) -> Callable[..., None]:
-        return lambda *args: on_call(None, args)
+        return self.flushing(lambda *args: on_call(None, args))
+
+    def record_exception(self, error: BaseException) -> None:
+        super().record_exception(error)
+        self.flush()
 
     def install_host_listener(self, listener: Mapping[str, Any]) -> None:
         """Add an ``'ipc-message'`` listener on a ``<webview>`` element of this page."""
@@ -61,10 +86,11 @@ class PagePart(ProcessPart):
             ctx, calls = Context(listener_id, calls, event.args), calls + 1
             self.run_actions(actions, ctx)
 
-        self.page.webview(element).add_event_listener("ipc-message", on_message)
+        self.page.webview(element).add_event_listener("ipc-message", self.flushing(on_message))
 
     def set_timeout(self, ms: float, callback: Callable[..., object], *args: object) -> None:
-        self.page.set_timeout(ms, callback, *args)
+        self.flush()
+        self.page.set_timeout(ms, self.flushing(callback), *args)
 
     def step(self, step: Mapping[str, Any], ctx: Context, origin: Origin) -> None:
         op = step["op"]
@@ -74,6 +100,7 @@ class PagePart(ProcessPart):
             mutate_after(step, sent)
         elif op == "webviewSend":
             positional, _ = message_arguments(step, ctx)
+            self.flush()
             webview = self.page.webview(step["element"])
             self.call(op, origin, lambda: webview.send(*positional))
         else:
@@ -83,7 +110,9 @@ class PagePart(ProcessPart):
         """Answer main's out-of-band messages: ``go`` starts the script, ``barrier`` is echoed."""
         if "go" in message:
             self.run_script(self.part.get("script", []))
+            self.flush()
         elif "barrier" in message:
+            self.flush()
             self.page.post({"barrier": message["barrier"], "pendingTimers": self.pending_timers})
 
 

@@ -1,8 +1,14 @@
-"""Fake adapter that answers every request twice (so the handshake works, and the next call fails)."""
+"""Fake adapter that answers the selected requests (default: every run) twice, in one write.
 
-from _fake import answer_correctly, log, requests
+Argument: the selection (``_fake``).
+"""
 
-for request in requests():
+from _fake import Request, arg, correct_answer, log, main, write
+
+
+def twice(request: Request) -> None:
     log(f"answering {request['cmd']} twice")
-    answer_correctly(request)
-    answer_correctly(request)
+    write(correct_answer(request) * 2)
+
+
+main(twice, when=arg(1, "run"))

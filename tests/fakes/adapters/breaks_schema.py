@@ -1,6 +1,9 @@
-"""Fake adapter that answers a run request with well-formed JSON whose trace has no ``main``."""
+"""Fake adapter that answers the selected requests (default: every run) with a trace without ``main``.
 
-from _fake import Request, answer, log, main
+Argument: the selection (``_fake``).  The line is well-formed JSON.
+"""
+
+from _fake import Request, answer, arg, log, main
 
 
 def invalid_trace(request: Request) -> None:
@@ -8,4 +11,4 @@ def invalid_trace(request: Request) -> None:
     answer(request["seq"], {"trace": {"processes": {}}})
 
 
-main(invalid_trace)
+main(invalid_trace, when=arg(1, "run"))

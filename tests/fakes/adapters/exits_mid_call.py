@@ -1,13 +1,16 @@
-"""Fake adapter that exits with code 7 in the middle of a run request, without answering."""
+"""Fake adapter that exits with code 7 in the middle of the selected requests (default: every run).
+
+Argument: the selection (``_fake``), e.g. ``sendSync``.
+"""
 
 import os
 
-from _fake import Request, log, main
+from _fake import Request, arg, log, main
 
 
 def crash(request: Request) -> None:
-    log("crashing in the middle of run")
+    log(f"crashing in the middle of {request['cmd']}")
     os._exit(7)
 
 
-main(crash)
+main(crash, when=arg(1, "run"))

@@ -2,12 +2,16 @@
 
 import sys
 
-from _fake import answer_correctly, log, requests
+from _fake import Request, answer_correctly, log, main
 
 CHUNK = b"flooding stderr " * 4096
 
-for request in requests():
+
+def flood(request: Request) -> None:
     for _ in range((4 << 20) // len(CHUNK)):
         sys.stderr.buffer.write(CHUNK)
     log(f"\nflood done before {request['cmd']}")
     answer_correctly(request)
+
+
+main(flood, when="hello,reset,run,close")

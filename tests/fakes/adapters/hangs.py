@@ -1,9 +1,12 @@
-"""Fake adapter that never answers a run request (or the command given as argument), writing nothing."""
+"""Fake adapter that never answers the selected requests (default: every run), writing nothing.
 
-import sys
+Argument: the selection (``_fake``): ``hello``, ``reset``, ``sendSync`` (hangs only in
+scenarios that call sendSync, and answers the others), ...
+"""
+
 import time
 
-from _fake import Request, log, main
+from _fake import Request, arg, log, main
 
 
 def hang(request: Request) -> None:
@@ -11,4 +14,4 @@ def hang(request: Request) -> None:
     time.sleep(3600)
 
 
-main(hang, on=sys.argv[1] if len(sys.argv) > 1 else "run")
+main(hang, when=arg(1, "run"))

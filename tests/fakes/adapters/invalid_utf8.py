@@ -1,6 +1,9 @@
-"""Fake adapter that answers a run request with a line that is not valid UTF-8."""
+"""Fake adapter that answers the selected requests (default: every run) with a line that is not UTF-8.
 
-from _fake import Request, log, main, write
+Argument: the selection (``_fake``).
+"""
+
+from _fake import Request, arg, log, main, write
 
 
 def invalid(request: Request) -> None:
@@ -8,4 +11,4 @@ def invalid(request: Request) -> None:
     write(b'{"seq": %d, "ok": true, "result": {"trace": "\xff\xfe"}}\n' % request["seq"])
 
 
-main(invalid)
+main(invalid, when=arg(1, "run"))

@@ -1,8 +1,11 @@
-"""Fake adapter that writes half an answer to a run request, without a newline, then exits."""
+"""Fake adapter that writes half an answer to the selected requests (default: every run), then exits.
+
+Argument: the selection (``_fake``).
+"""
 
 import sys
 
-from _fake import Request, log, main, write
+from _fake import Request, arg, log, main, write
 
 
 def partial(request: Request) -> None:
@@ -11,4 +14,4 @@ def partial(request: Request) -> None:
     sys.exit(0)
 
 
-main(partial)
+main(partial, when=arg(1, "run"))

@@ -1,14 +1,19 @@
-"""Fake adapter that answers a run request correctly, but only after 1.5 s."""
+"""Fake adapter that answers correctly, but only after S seconds, in the selected requests.
+
+Arguments: S (default 1.5), and the selection (``_fake``; default ``reset,run``).
+"""
 
 import time
 
-from _fake import Request, answer_correctly, log, main
+from _fake import Request, answer_correctly, arg, log, main
+
+SECONDS = float(arg(1, "1.5"))
 
 
 def slowly(request: Request) -> None:
-    log("thinking for 1.5 s")
-    time.sleep(1.5)
+    log(f"thinking for {SECONDS} s")
+    time.sleep(SECONDS)
     answer_correctly(request)
 
 
-main(slowly)
+main(slowly, when=arg(2, "reset,run"))

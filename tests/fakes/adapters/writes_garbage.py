@@ -1,6 +1,9 @@
-"""Fake adapter that answers a run request with a line that is not JSON."""
+"""Fake adapter that answers the selected requests (default: every run) with a line that is not JSON.
 
-from _fake import Request, log, main, write
+Argument: the selection (``_fake``).
+"""
+
+from _fake import Request, arg, log, main, write
 
 
 def garbage(request: Request) -> None:
@@ -8,4 +11,4 @@ def garbage(request: Request) -> None:
     write(b"this is not json\n")
 
 
-main(garbage)
+main(garbage, when=arg(1, "run"))

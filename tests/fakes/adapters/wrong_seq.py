@@ -1,11 +1,17 @@
-"""Fake adapter that answers a run request with a ``seq`` 100 too high."""
+"""Fake adapter that answers the selected requests (default: every run) correctly but with seq + 100.
 
-from _fake import TRACE, Request, answer, log, main
+Argument: the selection (``_fake``).
+"""
+
+import json
+
+from _fake import Request, arg, correct_answer, log, main, write
 
 
 def wrong_seq(request: Request) -> None:
     log("answering with the wrong seq")
-    answer(request["seq"] + 100, {"trace": TRACE})
+    data = json.loads(correct_answer(request))
+    write(json.dumps({**data, "seq": request["seq"] + 100}).encode() + b"\n")
 
 
-main(wrong_seq)
+main(wrong_seq, when=arg(1, "run"))

@@ -51,9 +51,9 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.fixture
-def fake_argv() -> Callable[[str], list[str]]:
-    """Return the command line of the fake adapter ``name``."""
-    return lambda name: [sys.executable, str(FAKES / f"{name}.py")]
+def fake_argv() -> Callable[..., list[str]]:
+    """Return the command line of the fake adapter ``name`` with ``args``."""
+    return lambda name, *args: [sys.executable, str(FAKES / f"{name}.py"), *args]
 
 
 @pytest.fixture
@@ -65,14 +65,14 @@ def fake_env() -> dict[str, str]:
 
 @pytest.fixture
 def start(
-    fake_argv: Callable[[str], list[str]], fake_env: dict[str, str]
+    fake_argv: Callable[..., list[str]], fake_env: dict[str, str]
 ) -> Iterator[Callable[..., SubprocessAdapter]]:
-    """Return a function starting the fake ``name`` with short timeouts; close them all afterwards."""
+    """Return a function starting the fake ``name`` with ``args`` and short timeouts; close them all after."""
     started: list[SubprocessAdapter] = []
 
-    def start(name: str, **options: Any) -> SubprocessAdapter:
-        options = {"env": fake_env, "start_timeout": 5.0, "grace": 0.5, **options}
-        adapter = SubprocessAdapter(fake_argv(name), **options)
+    def start(name: str, *args: str, **options: Any) -> SubprocessAdapter:
+        options = {"env": fake_env, "start_timeout": 10.0, "grace": 0.5, **options}
+        adapter = SubprocessAdapter(fake_argv(name, *args), **options)
         started.append(adapter)
         return adapter
 
@@ -85,11 +85,11 @@ def start(
 def gone() -> Callable[..., bool]:
     """Return a function telling whether a process group (or with ``pid=``, a process) is gone.
 
-    It waits up to 5 s: a process killed with SIGKILL disappears shortly after.
+    It waits up to ``within`` seconds (5): a process killed with SIGKILL disappears shortly after.
     """
 
-    def gone(pgid: int | None = None, *, pid: int | None = None) -> bool:
-        deadline = time.monotonic() + 5.0
+    def gone(pgid: int | None = None, *, pid: int | None = None, within: float = 5.0) -> bool:
+        deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             if (pgid is None or not _live_members(pgid)) and (pid is None or not _alive(pid)):
                 return True

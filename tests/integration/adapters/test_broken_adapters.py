@@ -6,6 +6,9 @@ The fakes live in ``tests/fakes/adapters``; each misbehaves in one documented wa
 from __future__ import annotations
 
 import re
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +42,7 @@ class BrokenRun:
     stderr: str
     step: Step = Step.COLLECT
     timeout: float = 2.0
+    args: tuple[str, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -53,22 +57,35 @@ BROKEN_RUNS = [
         ProtocolError,
         "longer than max_line_bytes=1048576",
         "2 MiB line",
+        args=("run", "2"),
         options={"max_line_bytes": 1 << 20},
+    ),
+    BrokenRun(
+        "line_over_limit",
+        ProtocolError,
+        "longer than max_line_bytes=16777216",
+        "100 MiB line",
+        args=("run", "100"),
     ),
     BrokenRun(
         "breaks_schema", ProtocolError, "$.result.trace.processes: 'main' is a required", "without main"
     ),
     BrokenRun("wrong_seq", ProtocolError, "an answer with seq 101 came instead", "wrong seq"),
-    BrokenRun("answers_twice", ProtocolError, "a second answer to request seq 0", "answering hello twice"),
+    BrokenRun(
+        "answers_twice",
+        ProtocolError,
+        "a second answer to request seq 1 came right after the answer to the run request (seq 1)",
+        "answering run twice",
+    ),
     BrokenRun("ignores_sigterm", AdapterTimeout, "no answer within 0.5 s", "deaf to SIGTERM", Step.RUN, 0.5),
 ]
 
 
-@pytest.mark.parametrize("case", BROKEN_RUNS, ids=lambda case: case.fake)
+@pytest.mark.parametrize("case", BROKEN_RUNS, ids=lambda case: "-".join((case.fake, *case.args)))
 def test_a_broken_run_raises_the_right_error_and_restart_recovers(
     case: BrokenRun, start: Start, gone: Gone
 ) -> None:
-    adapter = start(case.fake, **case.options)
+    adapter = start(case.fake, *case.args, **case.options)
     first_pid = adapter.pid
     assert first_pid is not None
 
@@ -108,7 +125,7 @@ def test_a_request_the_adapter_does_not_read_times_out(start: Start, gone: Gone)
 
 
 def test_an_adapter_that_exits_at_once_fails_the_handshake(
-    fake_argv: Callable[[str], list[str]],
+    fake_argv: Callable[..., list[str]],
 ) -> None:
     with pytest.raises(AdapterCrashed) as caught:
         SubprocessAdapter(fake_argv("exits_at_once"), start_timeout=5.0, grace=0.5)
@@ -119,18 +136,18 @@ def test_an_adapter_that_exits_at_once_fails_the_handshake(
 
 
 def test_an_adapter_of_another_protocol_version_fails_the_handshake(
-    fake_argv: Callable[[str], list[str]],
+    fake_argv: Callable[..., list[str]],
 ) -> None:
     with pytest.raises(HandshakeError, match="speaks protocol version 2") as caught:
         SubprocessAdapter(fake_argv("wrong_protocol"), start_timeout=5.0, grace=0.5)
     assert "speaking protocol 2" in str(caught.value)
 
 
-def test_a_handshake_that_never_comes_times_out(fake_argv: Callable[[str], list[str]]) -> None:
-    with pytest.raises(AdapterTimeout, match=re.escape("no answer within 0.5 s")) as caught:
-        SubprocessAdapter([*fake_argv("hangs"), "hello"], start_timeout=0.5, grace=0.5)
+def test_a_handshake_that_never_comes_times_out(fake_argv: Callable[..., list[str]]) -> None:
+    with pytest.raises(AdapterTimeout, match=re.escape("no answer within 3 s")) as caught:
+        SubprocessAdapter(fake_argv("hangs", "hello"), start_timeout=3.0, grace=0.5)
     assert caught.value.step is Step.HANDSHAKE
-    assert caught.value.timeout == 0.5
+    assert caught.value.timeout == 3.0
     assert "hanging in hello" in caught.value.stderr
 
 
@@ -152,10 +169,14 @@ def test_a_child_holding_the_pipes_does_not_hide_the_exit(start: Start, gone: Go
     assert time.monotonic() - began < CLOSE_BOUND
 
 
+def _marks(trace: dict[str, Any]) -> list[str]:
+    return [event["label"] for event in trace["processes"]["main"] if event["type"] == "mark"]
+
+
 def test_an_adapter_flooding_stderr_still_works(start: Start) -> None:
     adapter = start("floods_stderr")
     for _ in range(3):
-        assert adapter.run(SCENARIO, timeout=5.0) == {"processes": {"main": [{"type": "script-end", "t": 0}]}}
+        assert _marks(adapter.run(SCENARIO, timeout=5.0)) == ["a"]
     deadline = time.monotonic() + 5.0  # stderr is drained apart from stdout, and may lag behind
     while not adapter.stderr_tail().endswith("flood done before run") and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -165,7 +186,7 @@ def test_an_adapter_flooding_stderr_still_works(start: Start) -> None:
 
 def test_a_slow_adapter_within_its_timeout_succeeds(start: Start) -> None:
     adapter = start("slow")
-    assert adapter.run(SCENARIO, timeout=5.0)["processes"]["main"] == [{"type": "script-end", "t": 0}]
+    assert _marks(adapter.run(SCENARIO, timeout=5.0)) == ["a"]
     assert not adapter.broken
 
 
@@ -177,3 +198,63 @@ def test_close_kills_an_adapter_that_stays_after_close_and_ignores_sigterm(start
     assert time.monotonic() - began < CLOSE_BOUND
     assert gone(pgid)
     adapter.close()
+
+
+def test_a_child_that_leaves_the_process_group_is_killed_too(start: Start, gone: Gone) -> None:
+    adapter = start("leaves_child", "run", "detached")
+    with pytest.raises(AdapterCrashed) as caught:
+        adapter.run(SCENARIO, timeout=2.0)
+    found = re.search(r"child pid (\d+)", caught.value.stderr)
+    assert found is not None
+    assert gone(pid=int(found[1]))
+
+
+def test_the_adapter_dies_with_the_process_that_started_it(
+    fake_argv: Callable[..., list[str]], fake_env: dict[str, str], gone: Gone
+) -> None:
+    """The owner is killed with SIGKILL, so only the watchdog can kill the adapter, which reads nothing."""
+    code = (
+        "import sys, time\n"
+        "from conformance.adapters import SubprocessAdapter\n"
+        "adapter = SubprocessAdapter(sys.argv[1:], grace=0.5)\n"
+        "print(adapter.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    owner = subprocess.Popen(
+        [sys.executable, "-c", code, *fake_argv("stops_reading")],
+        env=fake_env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert owner.stdout is not None
+    with owner:
+        pgid = int(owner.stdout.readline())
+        assert not gone(pgid, within=0.5)
+        owner.kill()
+    assert gone(pgid)
+
+
+class _Interrupted(BaseException):
+    """Raised by a signal handler in the middle of a call, as KeyboardInterrupt is."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise _Interrupted
+
+
+def test_an_interrupted_call_stops_the_adapter(start: Start, gone: Gone) -> None:
+    adapter = start("hangs")
+    previous = signal.signal(signal.SIGALRM, _interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        with pytest.raises(_Interrupted):
+            adapter.run(SCENARIO, timeout=60.0)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert adapter.broken
+    assert gone(adapter.pid)
+    with pytest.raises(
+        AdapterError, match="interrupted by _Interrupted while waiting for the answer to the run"
+    ):
+        adapter.reset(timeout=1.0)
