@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,9 +30,15 @@ def _positive(text: str) -> float:
         value = float(text)
     except ValueError:
         value = -1.0
-    if value <= 0:
+    if not 0 < value < math.inf:
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
     return value
+
+
+def _budget(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of restarts (0 or more), got {text!r}")
+    return int(text)
 
 
 def _adapter_option(parser: argparse.ArgumentParser, default: str | None = "reference") -> None:
@@ -78,6 +85,20 @@ def _run_options(run: argparse.ArgumentParser) -> None:
         "-k", dest="keyword", metavar="PATTERN", help="only tests matching this pytest -k expression"
     )
     _timeout_option(run)
+    run.add_argument(
+        "--start-timeout",
+        type=_positive,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long the adapter may take to start and answer hello (default: 10)",
+    )
+    run.add_argument(
+        "--restart-budget",
+        type=_budget,
+        default=3,
+        metavar="N",
+        help="restarts of a broken adapter per worker before the remaining tests are ERROR (default: 3)",
+    )
 
 
 def parser() -> argparse.ArgumentParser:

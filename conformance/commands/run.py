@@ -51,11 +51,11 @@ def suite_root() -> Path:
     return Path(conformance.__file__).resolve().parent / "suite"
 
 
-def preflight(spec: str) -> Hello:
+def preflight(spec: str, *, start_timeout: float = 10.0) -> Hello:
     """Start the adapter ``spec``, shake hands, close it; return its hello or raise what went wrong."""
     from conformance.adapters import load_adapter
 
-    adapter = load_adapter(spec)
+    adapter = load_adapter(spec, start_timeout=start_timeout)
     try:
         return adapter.hello()
     finally:
@@ -77,6 +77,8 @@ def pytest_arguments(settings: RunSettings, targets: Sequence[str], *, workers: 
         f"--ipc-edition={settings.edition}",
         f"--ipc-profile={settings.profile}",
         f"--ipc-timeout={settings.timeout}",
+        f"--ipc-start-timeout={settings.start_timeout}",
+        f"--ipc-restart-budget={settings.restart_budget}",
         f"--hypothesis-seed={settings.seed}",
     ]
     if settings.strict:
@@ -198,6 +200,8 @@ def _settings(args: argparse.Namespace) -> RunSettings:
         seed=args.seed if args.seed is not None else secrets.randbelow(SEED_RANGE),
         timeout=args.timeout,
         keyword=args.keyword,
+        start_timeout=args.start_timeout,
+        restart_budget=args.restart_budget,
     )
 
 
@@ -241,7 +245,7 @@ def _run(args: argparse.Namespace, interruption: Interruption) -> int:
     except LookupError as error:
         return unusable(f"the run could not be made: {error}")
     try:
-        hello = preflight(args.adapter)
+        hello = preflight(args.adapter, start_timeout=args.start_timeout)
     except KeyboardInterrupt:
         return unusable(f"interrupted by {interruption.signal} before any test ran: no report")
     except Exception as error:

@@ -53,6 +53,8 @@ class RunSettings:
     seed: int
     timeout: float
     keyword: str | None = None
+    start_timeout: float = 10.0
+    restart_budget: int = 3
 
 
 def _utc(stamp: float) -> str:

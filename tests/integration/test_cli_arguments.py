@@ -41,6 +41,15 @@ def test_clauses_of_an_unknown_area_exit_2(capsys: pytest.CaptureFixture[str]) -
             "argument --profile: invalid choice: 'slow' (choose from 'quick', 'thorough')",
         ),
         (["run", "--timeout", "0"], "argument --timeout: expected a positive number of seconds, got '0'"),
+        (["run", "--timeout", "nan"], "argument --timeout: expected a positive number of seconds, got 'nan'"),
+        (
+            ["run", "--start-timeout", "-1"],
+            "argument --start-timeout: expected a positive number of seconds, got '-1'",
+        ),
+        (
+            ["run", "--restart-budget", "-1"],
+            "argument --restart-budget: expected a whole number of restarts (0 or more), got '-1'",
+        ),
         (["replay", "report.json"], "the following arguments are required: TEST"),
         (["compare"], "the following arguments are required: REPORT"),
     ],
@@ -88,3 +97,15 @@ def test_a_report_that_cannot_be_written_exits_2(tmp_path: Path) -> None:
     assert run.returncode == 2, run.stdout + run.stderr
     last = run.stderr.strip().splitlines()[-1]
     assert last.startswith("ipc-conformance: the report could not be written: ")
+
+
+def test_the_adapter_limits_reach_the_suite() -> None:
+    """The run's timeouts and restart budget become the plugin's options, as the plugin parses them."""
+    from conformance.cli import parser
+    from conformance.commands.run import _settings, pytest_arguments
+
+    args = parser().parse_args(
+        ["run", "--timeout", "2.5", "--start-timeout", "30", "--restart-budget", "0", "--seed", "1"]
+    )
+    arguments = pytest_arguments(_settings(args), ["suite"])
+    assert {"--ipc-timeout=2.5", "--ipc-start-timeout=30.0", "--ipc-restart-budget=0"} <= set(arguments)
