@@ -286,6 +286,7 @@ class ReferenceAdapter:
         self._settle(run, main_part, block_ms, deadline)
         trace = {"processes": {name: list(events) for name, events in run.events.items()}}
         self._discard_unusable(run)
+        self._pages.refill()
         return trace
 
     def close(self) -> None:

@@ -6,7 +6,8 @@ page's ``<webview>`` guests, so that scenarios with and without guests can
 alternate without restarting them.  A page of the scenario never holds a guest
 the scenario does not declare (``<webview>.send`` to an empty element must fail,
 HOST-6).  When a new top-level page is needed, a spare started in the
-background is taken, and the next spare starts at once.
+background is taken; the next spare starts when the scenario is over (``refill``),
+so that starting it does not compete with a running scenario for the processor.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class PagePool:
         self._guests: dict[tuple[int, str], WebContents] = {}
         self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reference-adapter-spare")
         self._spare: Future[WebContents] | None = None
+        self._spare_taken = False
+        """Whether a new page was ever needed: only then are spares worth starting."""
 
     def assign(self, declared: list[Mapping[str, Any]]) -> dict[str, WebContents]:
         """Return a live page for each page a scenario declares (embedders before their guests)."""
@@ -65,6 +68,11 @@ class PagePool:
             self._pages.remove(contents)
         return pages
 
+    def refill(self) -> None:
+        """Start a spare page in the background, if the last one was taken."""
+        if self._spare is None and self._spare_taken:
+            self._spare = self._starter.submit(self._main.create_page)
+
     def close(self) -> None:
         """Stop starting spares (main's ``close`` then destroys every page)."""
         self._starter.shutdown(wait=True, cancel_futures=True)
@@ -89,7 +97,7 @@ class PagePool:
         return contents
 
     def _fresh(self) -> WebContents:
-        """Return the spare page (or start one here if there is none), and start the next spare."""
+        """Return the spare page, or start one here if there is none."""
         spare, self._spare = self._spare, None
         contents: WebContents | None = None
         if spare is not None:
@@ -99,7 +107,7 @@ class PagePool:
                 contents = None
         if contents is None or contents.is_destroyed():
             contents = self._main.create_page()
-        self._spare = self._starter.submit(self._main.create_page)
+        self._spare_taken = True
         return self._adopted(contents)
 
     def _adopted(self, contents: WebContents) -> WebContents:
