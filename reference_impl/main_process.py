@@ -181,8 +181,13 @@ class Main:
 
     # Shutting down
 
-    def close(self) -> None:
-        """Destroy every page (their processes are gone when this returns) and stop main's thread."""
+    def close(self, timeout: float | None = None) -> None:
+        """Destroy every page (their processes are gone when this returns) and stop main's thread.
+
+        With a ``timeout``, main's thread gets that long to do it; if it is stuck (main
+        code that never returns), every page process is killed from here instead and
+        the thread, a daemon, is left behind.
+        """
         if self._closing:
             return
         self._closing = True
@@ -190,7 +195,13 @@ class Main:
             self._shut_down()
             return
         if self._thread.is_alive():
-            self.call(self._shut_down)
+            try:
+                self.call(self._shut_down, timeout=timeout)
+            except TimeoutError:
+                for web_contents in list(self._pages.values()):
+                    web_contents._process.popen.kill()
+                    web_contents._process.popen.wait()
+                return
         self._thread.join()
 
     # Internals shared with WebContents

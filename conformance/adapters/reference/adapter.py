@@ -55,6 +55,10 @@ VALUE_KINDS: Final = frozenset(
     }
 )  # fmt: skip
 _DEFAULT_BLOCK_MS: Final = 2000
+_DISCARD_GRACE: Final = 2.0
+"""Seconds main's thread gets to destroy a scenario's unusable pages once the run's deadline has passed."""
+_CLOSE_TIMEOUT: Final = 5.0
+"""Seconds main's thread gets to close; a stuck one has its page processes killed instead."""
 _BARRIER_TIMEOUT: Final = 2.0
 
 
@@ -285,14 +289,14 @@ class ReferenceAdapter:
         self._wait_for_scripts(run, main_part, block_ms, deadline)
         self._settle(run, main_part, block_ms, deadline)
         trace = {"processes": {name: list(events) for name, events in run.events.items()}}
-        self._discard_unusable(run)
+        self._discard_unusable(run, max(deadline - time.monotonic(), _DISCARD_GRACE))
         self._pages.refill()
         return trace
 
     def close(self) -> None:
         """Destroy every page and stop main."""
         self._pages.close()
-        self.main.close()
+        self.main.close(timeout=_CLOSE_TIMEOUT)
 
     # Waiting
 
@@ -360,15 +364,29 @@ class ReferenceAdapter:
         contents = run.pages[page]
         return not contents.is_destroyed() and not _blocked(run.events[page])
 
-    def _discard_unusable(self, run: _Run) -> None:
-        """Destroy the pages a later scenario cannot reuse: blocked, script unfinished, or a timer pending."""
-        for page, contents in run.pages.items():
-            if not contents.is_destroyed() and (
+    def _discard_unusable(self, run: _Run, timeout: float) -> None:
+        """Destroy the pages a later scenario cannot reuse: blocked, script unfinished, or a timer pending.
+
+        Main's thread destroys them; if it is itself stuck (an implementation that
+        deadlocks main), this raises ``AdapterTimeout`` after ``timeout`` seconds
+        instead of waiting for ever.
+        """
+        unusable = [
+            contents
+            for page, contents in run.pages.items()
+            if not contents.is_destroyed()
+            and (
                 _blocked(run.events[page])
                 or page not in run.script_ended
                 or run.barriers.get(page, {}).get("pendingTimers", 0)
-            ):
+            )
+        ]
+        def destroy() -> None:
+            for contents in unusable:
                 contents.destroy()
+
+        if unusable:
+            self._call_main(destroy, timeout, Step.RUN)
 
 
 def _blocked(events: Sequence[Mapping[str, Any]]) -> bool:

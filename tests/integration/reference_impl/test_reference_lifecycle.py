@@ -29,6 +29,20 @@ def test_close_leaves_no_process_behind() -> None:
     assert all(page.is_destroyed() for page in [*pages, guest])
 
 
+def test_close_with_a_timeout_kills_the_pages_of_a_stuck_main() -> None:
+    """Main code that never returns cannot keep ``close(timeout=...)`` waiting, nor its pages alive."""
+    main = Main()
+    pages = [main.create_page() for _ in range(2)]
+    pids = [page.pid for page in pages]
+    release = threading.Event()
+    main.call_soon(release.wait)  # main's thread is stuck until the test ends
+    try:
+        main.close(timeout=0.5)
+        assert all(is_gone(pid) for pid in pids)
+    finally:
+        release.set()
+
+
 def test_renderer_exits_when_main_dies() -> None:
     script = "from reference_impl import Main; print(Main().create_page().pid, flush=True); input()"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])))
