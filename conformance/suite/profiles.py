@@ -15,6 +15,9 @@ __all__ = ["PROFILES", "activate", "suite_settings"]
 _COMMON: Final[dict[str, Any]] = {
     "deadline": None,
     "print_blob": True,
+    # No example database: a run is decided by its seed alone (and a failure replays from its
+    # blob), not by what earlier runs in the same folder happened to find.
+    "database": None,
     # No explain phase: once a test fails, it traces every later example with sys.settrace,
     # which on Python 3.11 makes shrinking a failure 50-100 times slower (minutes per test).
     "phases": tuple(phase for phase in Phase if phase is not Phase.explain),
