@@ -76,10 +76,12 @@ class Message:
 
 
 def tag_of(event: Event) -> str | None:
-    """Return the tag an event's message carries, or None if its first argument is no tag."""
-    if event.args and isinstance(event.args[0], str):
-        return event.args[0]
-    return None
+    """Return the tag an event's message carries: its first string parameter, or None.
+
+    A tagged message has one argument, but a listener may get more parameters (an event
+    object before it, an M2R-2 deviation that M2R-2 judges): the tag is sought among them all.
+    """
+    return next((arg for arg in event.args if isinstance(arg, str)), None)
 
 
 class Traffic:
@@ -170,15 +172,17 @@ class Traffic:
         return frozenset(self._answering)
 
     def sent(self, trace: Trace) -> list[Message]:
-        """Return the messages whose call started, each sender's in its call order.
+        """Return the messages whose call started and did not throw, each sender's in its call order.
 
-        Includes main's echoed replies, found from main's ``reply`` calls.
+        Includes main's echoed replies, found from main's ``reply`` calls. A call that
+        threw sent nothing: its failure is another clause's, if any.
         """
         messages = []
-        for process, events in trace.processes.items():
-            for event in events:
-                if event.type != "call-start":
+        for process in trace.processes:
+            for started in trace.calls(process):
+                if started.error is not None:
                     continue
+                event = started.start
                 listener, call, index = event.origin
                 if listener is None:
                     message = self._messages.get((process, index))

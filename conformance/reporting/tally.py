@@ -91,11 +91,11 @@ def summarise_clauses(results: Sequence[Result], catalog: Catalog) -> dict[str, 
         for observation in result["observations"]:
             notes.setdefault(observation["clause"], set()).add(observation["text"])
         for clause_id in result["clauses"]:
+            tests.setdefault(clause_id, []).append(result["id"])
             status = result["status"]
             if status in (Status.FAIL, Status.INCOMPATIBLE) and clause_id not in result["violated"]:
-                status = Status.PASS.value
+                continue  # the test stopped at another clause's failure: it did not judge this one
             statuses.setdefault(clause_id, []).append(status)
-            tests.setdefault(clause_id, []).append(result["id"])
     summaries: dict[str, ClauseSummary] = {}
     for clause in catalog:
         status = worst(statuses[clause.id])

@@ -20,10 +20,13 @@ def test_a_clause_takes_the_worst_status_of_its_tests() -> None:
     assert clauses["CH-3"]["status"] == "UNTESTED"
 
 
-def test_a_test_failing_on_another_clause_counts_as_a_pass() -> None:
-    failed = result("a", ["CH-1", "ORD-6"], "FAIL", violated=["ORD-6"])
-    clauses = tally.summarise_clauses([failed], load_catalog())
-    assert (clauses["CH-1"]["status"], clauses["ORD-6"]["status"]) == ("PASS", "FAIL")
+def test_a_test_failing_on_another_clause_leaves_the_others_unjudged() -> None:
+    """It stopped at that failure, so it did not check its other clauses on every example."""
+    failed = result("a", ["CH-1", "ORD-6", "CH-2"], "FAIL", violated=["ORD-6"])
+    clauses = tally.summarise_clauses([failed, result("b", ["CH-2"])], load_catalog())
+    assert (clauses["CH-1"]["status"], clauses["ORD-6"]["status"]) == ("UNTESTED", "FAIL")
+    assert clauses["CH-1"]["tests"] == ["test_sample.py::a"]
+    assert clauses["CH-2"]["status"] == "PASS"  # judged by b alone
 
 
 def test_unspec_clauses_are_informational_with_what_was_observed() -> None:
