@@ -32,6 +32,10 @@ _DRAFT7: Final = "http://json-schema.org/draft-07/schema#"
 _GENERATOR_HINTS: Final[dict[tuple[str, ...], Any]] = {
     # A run of low surrogates is never well-formed, so these are always "utf16" strings.
     ("string", "properties", "utf16", "items"): {"type": "integer", "minimum": 0xDC00, "maximum": 0xDFFF},
+    # new RegExp(source, flags) must rebuild it: a source that is a pattern under every flag,
+    # and never both "u" and "v".
+    ("regexp", "properties", "source"): {"type": "string", "pattern": "^[A-Za-z0-9 ]*$"},
+    ("regexp", "properties", "flags"): {"type": "string", "pattern": "^d?g?i?m?s?(u|v)?y?$"},
 }
 PROSE_RULES: Final = re.compile(
     "repeats an earlier one|is -0, which a Set or Map stores|not exactly a float32|is an index or 'length'"
