@@ -122,12 +122,25 @@ class EmitterModel:
                 self.remove_all(action.get("channel"))
 
 
-def expected_calls(listeners: Iterable[Mapping[str, Any]], channels: Sequence[str]) -> list[list[str]]:
+def expected_calls(
+    listeners: Iterable[Mapping[str, Any]],
+    channels: Sequence[str],
+    observed: Sequence[Sequence[str]] | None = None,
+) -> list[list[str]]:
     """Return, for each message dispatched on ``channels`` in that order, the listeners it must reach.
 
     ``listeners`` are the scenario's listener documents installed before the script.
+    With ``observed`` (the listeners each message reached), a message that reached none
+    although it had listeners is taken as lost: it changes no listener for the next
+    ones, so that only the loss (ORD-6) shows, not what follows from it.
     """
     model = EmitterModel()
     for doc in listeners:
         model.add(Registration.from_json(doc))
-    return [model.dispatch(channel) for channel in channels]
+    expected = []
+    for n, channel in enumerate(channels):
+        before = {key: list(registrations) for key, registrations in model.by_channel.items()}
+        expected.append(model.dispatch(channel))
+        if observed is not None and expected[-1] and not observed[n]:
+            model.by_channel = before
+    return expected

@@ -15,6 +15,7 @@ from typing import Final
 import pytest
 from hypothesis import example, given, reject
 
+from conformance.checks.dispatch import EmitterModel, Registration
 from conformance.editions import NO_ANSWER, PAGE_DESTROYED, Assign, NoAnswer
 from conformance.plugin import IpcFixture
 from conformance.scenarios import (
@@ -144,10 +145,31 @@ def test_the_answer_travels_as_json(ipc: IpcFixture, value: Value) -> None:
     ids=["undefined", "function", "symbol", "cyclic object", "cyclic array"],
 )
 def test_an_answer_json_cannot_carry_throws_in_main(ipc: IpcFixture, value: Value) -> None:
-    """Rejects: answering null/undefined/{} instead of throwing, or not throwing in main."""
+    """Rejects: answering null/undefined/{} instead of throwing, or not throwing in main.
+
+    A second listener on the channel tells whether the assignment threw out of the
+    first, as an exception does: then it is not called (CH-3, as the emitter model says).
+    """
     outcome = ipc.edition.sync_outcome([Assign(value)])
-    trace = ipc.run(_answered_by(ret(value)).limits(block_ms=_BLOCK_MS))
+    listeners = [Listener("m1", "c", [ret(value)]), Listener("m2", "c")]
+    scenario = Scenario("p1").script("p1", send_sync("c")).limits(block_ms=_BLOCK_MS)
+    for listener in listeners:
+        scenario.listen(MAIN, listener)
+    trace = ipc.run(scenario)
+    model = EmitterModel(assignment_throws=lambda v: ipc.edition.sync_outcome([Assign(v)]).main_throws)
+    for listener in listeners:
+        model.add(Registration.from_json(listener.to_json()))
     check = Checker()
+    want, got = model.dispatch("c", sync=True), [d.get("listener") for d in trace.deliveries(MAIN)]
+    check.expect(
+        "RET-3",
+        got == want,
+        "the assignment throws out of the listener: the listeners after it do not run"
+        if outcome.main_throws
+        else "the assignment does not throw: every listener runs",
+        expected=repr(want),
+        observed=repr(got),
+    )
     assigned = trace.events(MAIN, "return-assigned")
     errors = [event.get("error") for event in assigned]
     check.expect(
