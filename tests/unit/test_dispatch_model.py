@@ -18,6 +18,7 @@ from conformance.scenarios import (
     remove_all_listeners,
     remove_listener,
     reply,
+    ret,
     throw,
 )
 from reference_impl.emitter import EventEmitter
@@ -194,3 +195,19 @@ def test_the_model_predicts_what_an_event_emitter_calls(
         interpreter.install(docs[listener_id])
     predicted = expected_calls([docs[listener_id] for listener_id in installed], channels)
     assert predicted == interpreter.dispatch(channels)
+
+
+def test_a_throwing_return_value_assignment_stops_a_sync_message_only() -> None:
+    """RET-3: assigning a value that throws ends the listener like a throw, on sendSync messages only."""
+    model = EmitterModel(assignment_throws=lambda value: value == "bad")
+    model.add(Registration.from_json(_doc("a", "c", ret("bad"))))
+    model.add(Registration.from_json(_doc("b", "c")))
+    assert model.dispatch("c", sync=True) == ["a"]
+    assert model.dispatch("c") == ["a", "b"]
+
+
+def test_a_lost_message_changes_no_listener_for_the_next_ones() -> None:
+    """With what was observed, a message that reached nobody does not run the actions of its listeners."""
+    listeners = [_doc("a", "c", on(Listener("b", "c")))]
+    assert expected_calls(listeners, ["c", "c"]) == [["a"], ["a", "b"]]
+    assert expected_calls(listeners, ["c", "c"], observed=[[], ["a"]]) == [["a"], ["a"]]
