@@ -26,6 +26,7 @@ from typing import Any, Final
 
 from conformance.adapters.errors import AdapterTimeout, Step
 from conformance.adapters.protocol import Hello
+from conformance.adapters.reference.adapter import CAPABILITIES, VALUE_KINDS
 from conformance.editions import NoAnswer, edition_for
 from conformance.editions.jsops import JSThrow
 from conformance.values.codec import decode, decode_list, encode, encode_list
@@ -35,26 +36,6 @@ __all__ = ["LATENCY_MS", "OracleAdapter", "simulate"]
 
 LATENCY_MS: Final = 0.05
 """Virtual time one message takes from its sender to its receiver."""
-CAPABILITIES: Final = frozenset(
-    {
-        "multiplePages",
-        "sendSync",
-        "sendToHost",
-        "webview",
-        "destroy",
-        "timers",
-        "channelValues",
-        "mutateAfter",
-        "busy",
-    }
-)
-VALUE_KINDS: Final = frozenset(
-    {
-        "undefined", "null", "boolean", "number", "string", "symbol", "function", "array", "hole", "object",
-        "date", "regexp", "error", "map", "set", "promise", "arraybuffer", "typedarray", "buffer", "ref",
-        "accessor", "nonEnumerable", "symbolKey", "class", "loneSurrogate",
-    }
-)  # fmt: skip
 _MAX_EVENTS: Final = 2_000_000
 
 Task = Generator[tuple[str, Any], Any, None]
