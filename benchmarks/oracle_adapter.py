@@ -22,14 +22,15 @@ from collections import deque
 from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from conformance.adapters.errors import AdapterTimeout, Step
 from conformance.adapters.protocol import Hello
 from conformance.adapters.reference.adapter import CAPABILITIES, VALUE_KINDS
+from conformance.adapters.reference.interpreter import SCRIPT, Context, message_arguments
 from conformance.editions import NoAnswer, edition_for
 from conformance.editions.jsops import JSThrow
-from conformance.values.codec import decode, decode_list, encode, encode_list
+from conformance.values.codec import decode, encode, encode_list
 from conformance.values.model import UNDEFINED, Value
 
 __all__ = ["LATENCY_MS", "OracleAdapter", "simulate"]
@@ -40,13 +41,6 @@ _MAX_EVENTS: Final = 2_000_000
 
 Task = Generator[tuple[str, Any], Any, None]
 """A process's unit of work; it yields ``("busy", ms)`` or ``("block", waiter)`` to pause."""
-
-
-class _Omitted:
-    """No channel given: ``ipc.send()``."""
-
-
-_OMITTED: Final = _Omitted()
 
 
 class Thrown(Exception):
@@ -89,10 +83,6 @@ class Simulation:
         """Run ``action`` ``delay_ms`` from now (ties keep the order they were scheduled in)."""
         heapq.heappush(self._queue, (self.now + max(delay_ms, 0.0), next(self._order), action))
 
-    def process(self, name: str) -> Process:
-        """Return the process ``name`` (``main`` or a page id)."""
-        return self.main if name == "main" else self.pages[name]
-
     def run(self) -> dict[str, Any]:
         """Install the listeners, start the scripts, run until nothing is left to happen; return the trace."""
         main_doc = self.scenario.get("main", {})
@@ -131,25 +121,6 @@ class _Registration:
     actions: Sequence[Mapping[str, Any]]
     once: bool
     fired: bool = False
-
-
-@dataclass
-class Context:
-    """Where an action runs: a listener call (its id, call number, arguments, event) or the script."""
-
-    listener: str | None
-    call: int | None
-    args: list[Value]
-    event: SimEvent | None = None
-
-    def origin(self, index: int) -> dict[str, Any]:
-        """Return the trace origin of action or step ``index``."""
-        if self.listener is None:
-            return {"index": index}
-        return {"listener": self.listener, "call": self.call, "index": index}
-
-
-_SCRIPT: Final = Context(None, None, [])
 
 
 @dataclass(eq=False)
@@ -349,17 +320,13 @@ class Process:
                 yield ("busy", step["ms"])
                 self.record("busy-end", origin=origin)
             case "setTimeout":
-                self.pending_timers += 1
                 self.set_timeout(step["ms"], lambda: self._timer(step["label"]))
             case "mark":
                 self.record("mark", label=step["label"])
             case op:
                 raise Thrown("Error", f"step {op!r} cannot run in {self.name}")
 
-    pending_timers = 0
-
     def _timer(self, label: str) -> Task:
-        self.pending_timers -= 1
         self.record("timer", label=label)
         yield from ()
 
@@ -371,7 +338,7 @@ class Process:
                 self.set_timeout(step["ms"], partial(self.script_task, steps, index + 1))
                 return
             try:
-                yield from self.run_step(step, _SCRIPT, index)
+                yield from self.run_step(step, SCRIPT, index)
             except Exception as error:
                 self.record_exception(error)
         self.record("script-end")
@@ -391,19 +358,11 @@ class Process:
             self.record("call-end", origin=origin, op=op, value=encode(value))
 
 
-def _message(step: Mapping[str, Any], ctx: Context) -> tuple[Value | _Omitted, list[Value]]:
-    """Return the channel (or ``_OMITTED``) and the arguments a send step sends (``echo``: the listener's)."""
-    channel: Value | _Omitted
-    if "channelValue" in step:
-        channel, *args = decode_list([step["channelValue"], *step.get("args", [])])
-    else:
-        channel = step.get("channel", _OMITTED)
-        args = decode_list(step.get("args", []))
-    if step.get("echo"):
-        args = list(ctx.args)
-    if isinstance(channel, _Omitted) and args:
-        raise Thrown("Error", "a message with arguments needs a channel, and the scenario omits it")
-    return channel, args
+def _message(step: Mapping[str, Any], ctx: Context) -> tuple[Value, list[Value], bool]:
+    """Return the channel (``UNDEFINED`` if omitted), the arguments and whether the channel is omitted."""
+    positional, args = message_arguments(step, ctx)
+    channel = cast(Value, positional[0]) if positional else UNDEFINED
+    return channel, args, not positional
 
 
 class MainProcess(Process):
@@ -458,7 +417,7 @@ class MainProcess(Process):
         self.deliver(forward())
 
     def webview_send(
-        self, embedder: str, element: str, channel: object, args: list[Value], waiter: Waiter
+        self, embedder: str, element: str, channel: Value, args: list[Value], waiter: Waiter
     ) -> None:
         """An embedder's ``<webview>.send`` arrives: pass it to the guest and answer the embedder."""
 
@@ -519,7 +478,7 @@ class MainProcess(Process):
         self, step: Mapping[str, Any], ctx: Context, origin: dict[str, Any], page: PageProcess
     ) -> Task:
         """``webContents.send`` or a reply: false once the page is gone, TypeError for a bad channel."""
-        channel, args = _message(step, ctx)
+        channel, args, _ = _message(step, ctx)
 
         def outcome() -> Value:
             if not isinstance(channel, str):
@@ -611,17 +570,15 @@ class PageProcess(Process):
         op = step["op"]
         edition = self.sim.edition
         if op in ("send", "sendChannel", "sendSync", "sendChannelSync", "sendToHost"):
-            channel, args = _message(step, ctx)
-            omitted = isinstance(channel, _Omitted)
-            sent_channel = UNDEFINED if isinstance(channel, _Omitted) else channel
+            channel, args, omitted = _message(step, ctx)
             self.record("call-start", origin=origin, op=op)
             main = self.sim.main
             if op == "sendToHost":
-                host = edition.convert_host_message(sent_channel, args, channel_omitted=omitted)
+                host = edition.convert_host_message(channel, args, channel_omitted=omitted)
                 self.sim.at(LATENCY_MS, lambda: main.to_host(self.name, *host))
                 self.end_call(op, origin, lambda: UNDEFINED)
                 return
-            converted, converted_args = edition.convert_message(sent_channel, args, channel_omitted=omitted)
+            converted, converted_args = edition.convert_message(channel, args, channel_omitted=omitted)
             if op in ("send", "sendChannel"):
                 self.sim.at(LATENCY_MS, lambda: main.from_page(self.name, converted, converted_args, None))
                 self.end_call(op, origin, lambda: UNDEFINED)
@@ -631,14 +588,13 @@ class PageProcess(Process):
             answer = yield ("block", waiter)
             self.end_call(op, origin, lambda: answer)
         elif op == "webviewSend":
-            channel, args = _message(step, ctx)
+            channel, args, _ = _message(step, ctx)
             self.record("call-start", origin=origin, op=op)
             waiter = Waiter(self)
             converted = edition.convert_arguments(args)
-            sent = None if isinstance(channel, _Omitted) else channel
             self.sim.at(
                 LATENCY_MS,
-                lambda: self.sim.main.webview_send(self.name, step["element"], sent, converted, waiter),
+                lambda: self.sim.main.webview_send(self.name, step["element"], channel, converted, waiter),
             )
             error = yield ("block", waiter)
 
