@@ -10,12 +10,11 @@ subprocess adapter's (the cost of the protocol), and the Node kit's, if present.
 from __future__ import annotations
 
 import shutil
-import time
 from collections.abc import Mapping
 from functools import cache
 from typing import Any, Final
 
-from benchmarks.harness import Figure, Section, summarize
+from benchmarks.harness import Figure, Section, summarize, time_call
 from conformance.adapters import Adapter, load_adapter
 from conformance.scenarios import (
     MAIN,
@@ -30,7 +29,7 @@ from conformance.scenarios import (
     webview_send,
 )
 
-__all__ = ["MIX", "NODE_SPEC", "ORACLE", "measure", "node_kit", "scenarios_per_second"]
+__all__ = ["MIX", "NODE_SPEC", "ORACLE", "load_measured", "measure", "node_kit", "scenarios_per_second"]
 
 ORACLE: Final = "benchmarks.oracle_adapter:OracleAdapter"
 NODE_SPEC: Final = "node:reference-js"
@@ -77,12 +76,14 @@ MIX: Final = _mix()
 
 def scenarios_per_second(adapter: Adapter, scenarios: Mapping[str, Mapping[str, Any]], rounds: int) -> float:
     """Return scenarios per second: ``rounds`` passes over ``scenarios``, each run after a reset."""
-    start = time.perf_counter()
-    for _ in range(rounds):
-        for scenario in scenarios.values():
-            adapter.reset(timeout=_TIMEOUT)
-            adapter.run(scenario, timeout=_TIMEOUT)
-    return rounds * len(scenarios) / (time.perf_counter() - start)
+
+    def run_all() -> None:
+        for _ in range(rounds):
+            for scenario in scenarios.values():
+                adapter.reset(timeout=_TIMEOUT)
+                adapter.run(scenario, timeout=_TIMEOUT)
+
+    return rounds * len(scenarios) / time_call(run_all)
 
 
 @cache
@@ -108,6 +109,17 @@ def node_kit() -> tuple[str | None, str]:
     return NODE_SPEC, ""
 
 
+def load_measured(specs: Mapping[str, str], notes: list[str]) -> dict[str, Adapter]:
+    """Load the adapters of ``specs`` and the Node kit's as ``node`` if it answers (else say why)."""
+    named = dict(specs)
+    node, why_not = node_kit()
+    if node is None:
+        notes.append(f"Node kit: not measured, {why_not}")
+    else:
+        named["node"] = node
+    return {name: load_adapter(spec) for name, spec in named.items()}
+
+
 def measure(*, repeats: int, quick: bool) -> list[Section]:
     """Return the scenarios-per-second section."""
     rounds = 2 if quick else 20
@@ -115,12 +127,7 @@ def measure(*, repeats: int, quick: bool) -> list[Section]:
         "adapters", f"Scenarios per second through each adapter (higher is better, {len(MIX)} kinds)"
     )
     specs = {"oracle": ORACLE, "in-process": "reference", "subprocess": "reference-subprocess"}
-    node, why_not = node_kit()
-    if node is not None:
-        specs["node"] = node
-    else:
-        section.notes.append(f"Node kit: not measured, {why_not}")
-    adapters = {name: load_adapter(spec) for name, spec in specs.items()}
+    adapters = load_measured(specs, section.notes)
     samples: dict[str, list[float]] = {name: [] for name in adapters}
     kinds: dict[str, dict[str, list[float]]] = {name: {kind: [] for kind in MIX} for name in adapters}
     try:

@@ -21,8 +21,6 @@ __all__ = [
     "Summary",
     "Target",
     "paired_ratios",
-    "per_unit",
-    "rate",
     "summarize",
     "time_call",
 ]
@@ -59,16 +57,6 @@ def paired_ratios(values: Sequence[float], baselines: Sequence[float]) -> list[f
     if any(baseline == 0 for baseline in baselines):
         raise ValueError(f"a baseline sample is 0, so no ratio exists: {list(baselines)!r}")
     return [value / baseline for value, baseline in zip(values, baselines, strict=True)]
-
-
-def per_unit(seconds: float, count: int, *, scale: float = 1e6) -> float:
-    """Return the cost of one of ``count`` operations that took ``seconds``, in µs by default."""
-    return seconds / count * scale
-
-
-def rate(seconds: float, count: int) -> float:
-    """Return operations per second for ``count`` operations in ``seconds``."""
-    return count / seconds
 
 
 def time_call(function: Callable[[], object]) -> float:

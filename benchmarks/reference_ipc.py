@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from benchmarks import raw_pipe
-from benchmarks.adapters import NODE_SPEC, node_kit
-from benchmarks.harness import Figure, Section, Target, per_unit
-from conformance.adapters import Adapter, load_adapter
+from benchmarks.adapters import NODE_SPEC, load_measured
+from benchmarks.harness import Figure, Section, Target
+from conformance.adapters import Adapter
 from conformance.scenarios import MAIN, Listener, Scenario, ret, send_sync
 from reference_impl import Main, WebContents
 
@@ -112,29 +112,22 @@ def measure(*, repeats: int, quick: bool) -> list[Section]:
     round_trips, messages, steps = (300, 5_000, 40) if quick else (2_000, 30_000, 150)
     rtt = Section("send_sync", "sendSync round trip (µs, lower is better)")
     rate = Section("send", "send throughput (messages/s, higher is better)")
-    samples: dict[str, list[float]] = {
-        key: [] for key in ("raw", "reference", "in-process", "subprocess", "raw_rate", "reference_rate")
-    }
     page = ReferencePage()
     scenario = round_trip_scenario(steps)
-    specs = {"in-process": "reference", "subprocess": "reference-subprocess"}
-    node, why_not = node_kit()
-    if node is not None:
-        specs["node"] = node
-        samples["node"] = []
-    else:
-        rtt.notes.append(f"Node kit: not measured, {why_not}")
-    adapters = {name: load_adapter(spec) for name, spec in specs.items()}
+    adapters = load_measured({"in-process": "reference", "subprocess": "reference-subprocess"}, rtt.notes)
+    samples: dict[str, list[float]] = {
+        key: [] for key in ("raw", "reference", "raw_rate", "reference_rate", *adapters)
+    }
     try:
         raw_pipe.ping_pong(round_trips // 4)  # warm up: imports, caches, page pool
         page.send_sync_round_trip(round_trips // 4)
         for adapter in adapters.values():
             adapter_round_trip(adapter, scenario)
         for _ in range(repeats):
-            samples["raw"].append(per_unit(raw_pipe.ping_pong(round_trips), 1))
-            samples["reference"].append(per_unit(page.send_sync_round_trip(round_trips), 1))
+            samples["raw"].append(raw_pipe.ping_pong(round_trips) * 1e6)
+            samples["reference"].append(page.send_sync_round_trip(round_trips) * 1e6)
             for name, adapter in adapters.items():
-                samples[name].append(per_unit(adapter_round_trip(adapter, scenario), 1))
+                samples[name].append(adapter_round_trip(adapter, scenario) * 1e6)
             samples["raw_rate"].append(raw_pipe.flood(messages))
             samples["reference_rate"].append(page.send_rate(messages))
     finally:

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import Final
 
 from benchmarks.adapters import NODE_SPEC, node_kit
-from benchmarks.harness import Figure, Section, per_unit, time_call
+from benchmarks.harness import Figure, Section, time_call
 from conformance.adapters import load_adapter
 from conformance.adapters.reference.adapter import PAGE_PROGRAM
 from reference_impl import Main, WebContents
@@ -115,7 +115,7 @@ def measure(*, repeats: int, quick: bool) -> list[Section]:
             run()  # warm up the file system cache and this process's imports
         for _ in range(repeats):
             for name, run in runs.items():
-                samples[name].append(per_unit(run(), 1, scale=1e3))
+                samples[name].append(run() * 1e3)
     finally:
         main.close()
         cache.cleanup()

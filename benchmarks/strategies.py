@@ -7,14 +7,13 @@ The baseline is ``st.integers()``: Hypothesis's own cost per example.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any, Final
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from benchmarks.harness import Figure, Section
+from benchmarks.harness import Figure, Section, time_call
 from conformance.values import strategies as values
 
 __all__ = ["STRATEGIES", "measure", "ms_per_example"]
@@ -57,9 +56,8 @@ def ms_per_example(strategy: st.SearchStrategy[Any], examples: int) -> tuple[flo
         nonlocal drawn
         drawn += 1
 
-    start = time.perf_counter()
-    draw()
-    return (time.perf_counter() - start) * 1000 / max(drawn, 1), drawn
+    seconds = time_call(draw)
+    return seconds * 1000 / max(drawn, 1), drawn
 
 
 def measure(*, repeats: int, quick: bool) -> list[Section]:
