@@ -24,6 +24,7 @@ from benchmarks.oracle_adapter import OracleAdapter, simulate
 from benchmarks.report import SCHEMA, render_markdown, results_document
 from benchmarks.suite import SuiteConfig, SuiteRunner, command
 from conformance.adapters import Adapter
+from conformance.adapters.reference.adapter import CAPABILITIES, VALUE_KINDS
 from conformance.scenarios import MAIN, Listener, Scenario, reply, ret, send, send_sync, send_to_host, wait
 from conformance.session import SuiteSession
 from conformance.suite import profiles
@@ -116,9 +117,8 @@ def _document() -> dict[str, object]:
         Figure("x", "measured", "msg/s", [40.0, 30.0], "base", Target("ratio", "min", 1 / 3, "a third"))
     )
     section.notes.append("a note | with a pipe")
-    machine = {"cpus": 2, "python": "3.11", "platform": "test", "load_average": [1.0, 1.0, 1.0]}
     return results_document(
-        [section], repeats=2, quick=True, started=machine, argv=["python", "-m", "benchmarks"]
+        [section], repeats=2, quick=True, started=_machine(), argv=["python", "-m", "benchmarks"]
     )
 
 
@@ -150,10 +150,11 @@ def test_a_quick_run_writes_valid_json_and_markdown(tmp_path: Path, monkeypatch:
 # The oracle adapter
 
 
-def test_the_oracle_adapter_is_an_adapter() -> None:
+def test_the_oracle_adapter_claims_what_the_reference_adapter_claims() -> None:
     adapter = OracleAdapter()
     assert isinstance(adapter, Adapter)
-    assert adapter.hello().edition == "v0.32"
+    hello = adapter.hello()
+    assert (hello.edition, hello.capabilities, hello.value_kinds) == ("v0.32", CAPABILITIES, VALUE_KINDS)
 
 
 def test_the_oracle_answers_send_sync_with_json_and_leaves_an_unanswered_one_blocked() -> None:
@@ -214,6 +215,10 @@ def test_without_node_the_node_kit_is_skipped_with_the_reason(monkeypatch: pytes
     monkeypatch.setattr(bench_adapters.shutil, "which", lambda name: None)
     try:
         assert bench_adapters.node_kit() == (None, "no node executable on PATH")
+        notes: list[str] = []
+        loaded = bench_adapters.load_measured({"oracle": ORACLE}, notes)
+        assert list(loaded) == ["oracle"] and isinstance(loaded["oracle"], Adapter)
+        assert notes == ["Node kit: not measured, no node executable on PATH"]
     finally:
         bench_adapters.node_kit.cache_clear()
 
